@@ -1,0 +1,36 @@
+# Front door. The series lives in patches/; everything else builds, checks
+# and demonstrates it. See README.md.
+
+.PHONY: all test demo bench tree export kunit check deps clean
+
+all: test
+
+## make test: install what is needed, apply patches/, run KUnit under QEMU and
+## every static gate; ends with "N passed, N failed".
+test:
+	@scripts/test.sh
+
+## make demo: boot the patched kernel in QEMU, inject crashes, print a report.
+demo:
+	@scripts/demo.sh
+
+## make tree: build/linux, base + patches/ (FORCE=1 to re-apply over local commits).
+tree: deps
+	@scripts/make-tree.sh
+
+## make export: write patches/ from build/linux (base..series).
+export:
+	@scripts/export.sh
+
+## make kunit / make check: one job of make test, on build/linux as it is.
+kunit: deps
+	@scripts/kunit.sh
+
+check: deps
+	@scripts/check-series.sh
+
+deps:
+	@scripts/install-deps.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,28 @@
+# Shared settings for the scripts; sourced, not run.
+# shellcheck shell=bash
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$top/build
+tree=$build/linux
+patches=$top/patches
+tested_base=$(cat "$top/base-version")
+
+# Who commits in build/linux (git am keeps each patch's author).
+team_name="Remoteproc Recovery Team"
+team_email="rproc-recovery@example.org"
+
+# Debian's python3 first: the kernel's scripts need its modules (python3-ply).
+export PATH=/usr/bin:/bin:$PATH
+
+export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+
+# Patch files in series order.
+series_files() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$patches/series" 2>/dev/null || true
+}
+
+installed_base() {
+	dpkg-query -W -f='${Version}' linux-source-6.12
+}
+
+say() { printf '%s: %s\n' "${0##*/}" "$*"; }
+die() { say "$*" >&2; exit 1; }
