@@ -19,7 +19,6 @@ mkdir -p "$build/results"
 record() { echo "$1 $2" >>"$results"; [ "$1" = pass ] || say "FAIL: $2"; }
 
 [ -f "$build/kunit/.config" ] || die "no build/kunit/.config: run scripts/kunit.sh first"
-export PATH=/usr/lib/ccache:$PATH
 
 commits=$(git -C "$tree" rev-list --reverse base..series)
 patch_of() { sed -n "$1p" <<<"$(series_files)"; }

@@ -12,7 +12,6 @@ mkdir -p "$build/results"
 
 [ -f "$tree/$kunitconfig" ] || { echo "fail kunit: $kunitconfig missing" >"$results"; die "no $kunitconfig in build/linux"; }
 
-export PATH=/usr/lib/ccache:$PATH
 cd "$tree" || exit 1
 python3 tools/testing/kunit/kunit.py run --arch=arm64 \
 	--cross_compile="$CROSS_COMPILE" --build_dir="$build/kunit" \

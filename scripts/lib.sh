@@ -15,6 +15,10 @@ export PATH=/usr/bin:/bin:$PATH
 
 export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 
+# Compile through ccache, with paths relative to the checkout so that a
+# fresh clone on the same machine reuses earlier compilations.
+export PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$top
+
 # Patch files in series order.
 series_files() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$patches/series" 2>/dev/null || true
