@@ -4,7 +4,8 @@
 Prints one "pass|fail|skip <suite>.<case>" line per test case, and one for
 the kernel log itself (no oops, KASAN, lockdep or kmemleak report).
 With --table, prints the results as a table with the time each case took
-instead (from the printk timestamps)."""
+instead (from the printk timestamps); with --times, the figures the cases
+printed ("... median ...") under the name of the case that printed them."""
 
 import re
 import sys
@@ -54,9 +55,31 @@ def parse(path):
     return cases, splats
 
 
+def figures(path):
+    """Print the "median" diagnostics, grouped by the case they belong to.
+
+    A case prints its diagnostics before its "ok N name" line."""
+    pending = []
+    with open(path, errors='replace') as f:
+        for raw in f:
+            line = STAMP.sub(r'\2', raw.rstrip('\n')).strip()
+            if 'median' in line and line.startswith('#'):
+                pending.append(line.split(': ', 1)[-1])
+                continue
+            r = RESULT.match(line)
+            if r and pending:
+                print('%s (%s)' % (r.group(3).strip(), r.group(2)))
+                for p in pending:
+                    print('    ' + p)
+                pending = []
+
+
 def main():
     table = '--table' in sys.argv
-    path = [a for a in sys.argv[1:] if a != '--table'][0]
+    path = [a for a in sys.argv[1:] if not a.startswith('--')][0]
+    if '--times' in sys.argv:
+        figures(path)
+        return
     cases, splats = parse(path)
     if table:
         print('%-18s %-66s %-6s %8s' % ('suite', 'case', 'result', 'time (s)'))

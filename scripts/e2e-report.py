@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""Read the console log of an end-to-end recovery run (build/e2e/console.log)
+or the output of remoteproc_recovery_test run on a board.
+
+  e2e-report.py [LOG]            table per crash class and mode: cycles,
+                                 failures, median/p95 of crash->state,
+                                 crash->channel, crash->first echo; then the
+                                 kernel log of one recovery per mode
+  e2e-report.py --bench [LOG]    drift over a long run: first 100 against
+                                 last 100 cycles, MemAvailable and Slab start
+                                 to end, recovery against the stop/start floor
+  e2e-report.py --results [LOG]  "pass|fail|skip e2e: <case>" per test case,
+                                 one line for the kernel log (no oops, KASAN,
+                                 lockdep or kmemleak report), and a failure
+                                 when the run did not finish
+"""
+
+import re
+import statistics
+import sys
+
+SPLAT = re.compile(r'BUG:|WARNING:|Oops|Kernel panic|Unable to handle|Internal error:|'
+                   r'KASAN:|UBSAN:|possible .*locking|inconsistent lock state|'
+                   r'suspicious RCU usage|DEBUG_LOCKS_WARN|INFO: task .* blocked|'
+                   r'new suspected memory leaks|refcount_t:|list_(add|del) corruption')
+STAMP = re.compile(r'^\[\s*(\d+\.\d+)\]\s?(.*)$')
+CYCLE = re.compile(r'# cycle (rproc=.*)$')
+KV = re.compile(r'(\w+)=("[^"]*"|\S+)')
+TAP = re.compile(r'^(ok|not ok) (\d+) (\S+)(?:\s+#\s*(SKIP|TODO)\s*(.*))?$')
+MEMINFO = re.compile(r'# meminfo phase=(\w+) (.*)$')
+LEAKS = re.compile(r'# kmemleak suspects=(\d+)')
+EXIT = re.compile(r'E2E-EXIT: (-?\d+)')
+MARK = re.compile(r'# (crash|stop|detach|recover) rproc=(\S+) class=(\S+) n=(\d+)')
+
+ORDER = ['floor', 'mmu_fault', 'watchdog', 'fatal_error', 'sim_mmu_fault',
+         'sim_watchdog', 'sim_fatal_error', 'sim_rsc_kick', 'recover']
+
+
+class Run:
+    def __init__(self, path):
+        self.lines = []         # (stamp or None, text)
+        self.cycles = []        # dicts, with 'idx' into lines
+        self.cases = []         # (status, name, reason)
+        self.meminfo = {}       # phase -> {key: kB}
+        self.leaks = None
+        self.exit = None
+        self.splats = []
+        with open(path, errors='replace') as f:
+            for raw in f:
+                raw = raw.rstrip('\r\n')
+                m = STAMP.match(raw)
+                stamp, line = (float(m.group(1)), m.group(2)) if m else (None, raw)
+                self.lines.append((stamp, line))
+                self._parse(len(self.lines) - 1, line)
+
+    def _parse(self, idx, line):
+        m = CYCLE.search(line)
+        if m:
+            c = {k: v.strip('"') for k, v in KV.findall(m.group(1))}
+            for k in ('n', 'ok', 'state_us', 'channel_us', 'echo_us'):
+                c[k] = int(c.get(k, -1))
+            c['idx'] = idx
+            self.cycles.append(c)
+            return
+        m = TAP.match(line)
+        if m:
+            status = 'skip' if m.group(4) == 'SKIP' else ('pass' if m.group(1) == 'ok' else 'fail')
+            self.cases.append((status, m.group(3), m.group(5) or ''))
+            return
+        m = MEMINFO.search(line)
+        if m:
+            self.meminfo[m.group(1)] = {k: int(v) for k, v in KV.findall(m.group(2))}
+            return
+        m = LEAKS.search(line)
+        if m:
+            self.leaks = int(m.group(1))
+            return
+        m = EXIT.search(line)
+        if m:
+            self.exit = int(m.group(1))
+            return
+        if SPLAT.search(line) and not line.lstrip().startswith('#'):
+            self.splats.append(line.strip())
+
+    def groups(self):
+        """{(class, mode): [cycles]} in a stable order"""
+        g = {}
+        for c in self.cycles:
+            g.setdefault((c.get('class', '?'), c.get('mode', '?')), []).append(c)
+        rank = {k: i for i, k in enumerate(ORDER)}
+        modes = {'boot': 0, 'attach': 1}
+        return dict(sorted(g.items(), key=lambda kv: (rank.get(kv[0][0], 99), kv[0][0],
+                                                      modes.get(kv[0][1], 2), kv[0][1])))
+
+
+def ms(us_list, q):
+    if not us_list:
+        return None
+    s = sorted(us_list)
+    if q == 50:
+        return statistics.median(s) / 1000
+    k = max(0, min(len(s) - 1, -(-len(s) * q // 100) - 1))  # nearest rank
+    return s[k] / 1000
+
+
+def fmt(v):
+    return '-' if v is None else ('%.1f' % v if v < 1000 else '%.0f' % v)
+
+
+def table(run):
+    print('%-16s %-6s %6s %5s  %17s  %17s  %17s  %s' % (
+        'class', 'mode', 'cycles', 'fail', 'crash>state ms', 'crash>channel ms',
+        'crash>echo ms', 'echo OK'))
+    print('%-16s %-6s %6s %5s  %17s  %17s  %17s' % ('', '', '', '', 'median / p95',
+                                                    'median / p95', 'median / p95'))
+    for (cls, mode), cs in run.groups().items():
+        good = [c for c in cs if c['ok']]
+        bad = len(cs) - len(good)
+        cols = []
+        for key in ('state_us', 'channel_us', 'echo_us'):
+            vals = [c[key] for c in good if c[key] >= 0]
+            cols.append('%8s / %-6s' % (fmt(ms(vals, 50)), fmt(ms(vals, 95))))
+        print('%-16s %-6s %6d %5d  %17s  %17s  %17s  %s' % (
+            cls, mode, len(cs), bad, cols[0], cols[1], cols[2],
+            'yes' if good and not bad else 'NO'))
+    for c in run.cycles:
+        if not c['ok']:
+            print('  failed: %s %s cycle %d: %s' % (c.get('rproc'), c.get('class'), c['n'],
+                                                   c.get('why', '?')))
+
+
+def recovery_log(run, mode):
+    """Kernel lines of the first recovery of @mode, crash marker to cycle line"""
+    cyc = next((c for c in run.cycles if c['ok'] and c.get('mode') == mode and
+                c.get('class') not in ('floor', 'recover')), None)
+    if not cyc:
+        return
+    start = None
+    for i in range(cyc['idx'] - 1, -1, -1):
+        m = MARK.search(run.lines[i][1])
+        if m and m.group(1) == 'crash' and m.group(2) == cyc['rproc'] and \
+                m.group(3) == cyc['class'] and int(m.group(4)) == cyc['n']:
+            start = i
+            break
+    if start is None:
+        return
+    # from "crash detected" (or the marker) to the cycle line
+    needle = 'crash detected in %s' % cyc['rproc']
+    first = next((i for i in range(start, cyc['idx']) if needle in run.lines[i][1]), start)
+    t0 = run.lines[first][0]
+    print()
+    print('== kernel log of one recovery: %s (%s mode), %s, cycle %d' % (
+        cyc['rproc'], mode, cyc['class'], cyc['n']))
+    shown = 0
+    for stamp, line in run.lines[first:cyc['idx'] + 1]:
+        if line.lstrip().startswith('#') and not CYCLE.search(line):
+            continue
+        rel = '%+9.1f ms' % ((stamp - t0) * 1000) if stamp is not None and t0 is not None else ''
+        print('%s  %s' % (rel, line.strip()))
+        shown += 1
+        if shown >= 60:
+            print('  ...')
+            break
+
+
+def summary(run):
+    counts = {s: sum(1 for c in run.cases if c[0] == s) for s in ('pass', 'fail', 'skip')}
+    print('test cases: %d passed, %d failed, %d skipped; exit %s; kernel log %s; kmemleak %s' % (
+        counts['pass'], counts['fail'], counts['skip'],
+        'missing' if run.exit is None else run.exit,
+        'clean' if not run.splats else '%d splat line(s)' % len(run.splats),
+        'not run' if run.leaks is None else '%d suspect(s)' % run.leaks))
+    for st, name, reason in run.cases:
+        if st == 'fail':
+            print('  FAIL %s %s' % (name, reason))
+    for s in run.splats[:10]:
+        print('  kernel: ' + s)
+
+
+def bench(run):
+    print('== drift over the run')
+    print('%-16s %-6s %6s  %14s  %14s  %7s' % ('class', 'mode', 'cycles', 'first median',
+                                               'last median', 'growth'))
+    for (cls, mode), cs in run.groups().items():
+        vals = [c['echo_us'] for c in cs if c['ok'] and c['echo_us'] >= 0]
+        if len(vals) < 2:
+            continue
+        n = min(100, len(vals) // 2)
+        a, b = statistics.median(vals[:n]), statistics.median(vals[-n:])
+        print('%-16s %-6s %6d  %11.1f ms  %11.1f ms  %6.2fx' % (
+            cls, mode, len(vals), a / 1000, b / 1000, b / a if a else float('nan')))
+    print('  (crash>first echo; first and last %s cycles of each row)' % 'min(100, half)')
+    s, e = run.meminfo.get('start'), run.meminfo.get('end')
+    if s and e:
+        for key in ('MemAvailable', 'Slab', 'SUnreclaim'):
+            if key in s and key in e:
+                print('%-13s start %8d kB  end %8d kB  drift %+8d kB' % (
+                    key, s[key], e[key], e[key] - s[key]))
+    else:
+        print('meminfo: no start/end lines')
+    print()
+    print('%-6s %13s %13s %7s %13s %13s %7s' % ('mode', 'recovery>echo', 'floor>echo',
+                                                'ratio', 'recov>state', 'floor>state', 'ratio'))
+    for mode in sorted({c.get('mode') for c in run.cycles}):
+        row = [mode]
+        for key in ('echo_us', 'state_us'):
+            rec = [c[key] for c in run.cycles if c['ok'] and c.get('mode') == mode and
+                   c.get('class') not in ('floor', 'recover') and c[key] >= 0]
+            flo = [c[key] for c in run.cycles if c['ok'] and c.get('mode') == mode and
+                   c.get('class') == 'floor' and c[key] >= 0]
+            r = statistics.median(rec) if rec else None
+            f = statistics.median(flo) if flo else None
+            row += ['%10.1f ms' % (r / 1000) if r is not None else '-',
+                    '%10.1f ms' % (f / 1000) if f is not None else '-',
+                    '%6.2fx' % (r / f) if r is not None and f else '-']
+        print('%-6s %13s %13s %7s %13s %13s %7s' % tuple(row))
+
+
+def results(run):
+    why = {}
+    for c in run.cycles:
+        if not c['ok']:
+            case = ('disabled.stays_crashed_until_recover' if c.get('class') == 'recover'
+                    else 'recovery.%s.cycles' % c.get('class'))
+            why.setdefault(case, '%s cycle %d: %s' % (c.get('rproc'), c['n'], c.get('why', '')))
+    for status, name, reason in run.cases:
+        extra = why.get(name) if status == 'fail' else None
+        print('%s e2e: %s%s' % (status, name, ': ' + extra if extra else ''))
+    if not run.cases:
+        print('fail e2e: no test case ran')
+    elif not any(c['ok'] for c in run.cycles):
+        print('fail e2e: no recovery cycle succeeded (no remote processor tested?)')
+    if run.exit is None:
+        print('fail e2e: the run did not finish (no E2E-EXIT line: hang, panic or timeout)')
+    elif run.exit != 0 and not any(c[0] == 'fail' for c in run.cases):
+        print('fail e2e: the test exited with status %d' % run.exit)
+    problems = []
+    if run.splats:
+        problems.append('%d splat line(s), first: %s' % (len(run.splats), run.splats[0]))
+    if run.leaks:
+        problems.append('kmemleak: %d suspect(s)' % run.leaks)
+    if problems:
+        print('fail e2e: kernel log: ' + '; '.join(problems))
+    else:
+        print('pass e2e: kernel log: no oops, KASAN, lockdep or kmemleak report')
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith('--')]
+    path = args[0] if args else 'build/e2e/console.log'
+    run = Run(path)
+    if '--results' in sys.argv:
+        results(run)
+    elif '--bench' in sys.argv:
+        bench(run)
+    else:
+        print('== remoteproc crash recovery, end to end (%s)' % path)
+        summary(run)
+        print()
+        table(run)
+        for mode in ('boot', 'attach'):
+            recovery_log(run, mode)
+
+
+if __name__ == '__main__':
+    main()
