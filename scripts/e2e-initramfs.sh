@@ -62,7 +62,8 @@ rm -rf "$root"
 mkdir -p "$root"/{dev,proc,sys,tmp}
 say "building /init and remoteproc_recovery_test ($st)"
 "$cc" "${cflags[@]}" -o "$root/init" "$init_src"
-"$cc" "${cflags[@]}" -o "$root/remoteproc_recovery_test" "$st/remoteproc_recovery_test.c"
+# from its directory, so that the harness' messages name the file briefly
+(cd "$st" && "$cc" "${cflags[@]}" -o "$root/remoteproc_recovery_test" remoteproc_recovery_test.c)
 "${CROSS_COMPILE}strip" "$root/init" "$root/remoteproc_recovery_test"
 # The kernel opens /dev/console for /init before devtmpfs is mounted
 if [ "$(id -u)" = 0 ]; then

@@ -42,6 +42,7 @@ class Run:
         self.cycles = []        # dicts, with 'idx' into lines
         self.cases = []         # (status, name, reason)
         self.meminfo = {}       # phase -> {key: kB}
+        self.memorder = []      # phases in order
         self.leaks = None
         self.exit = None
         self.splats = []
@@ -70,6 +71,7 @@ class Run:
         m = MEMINFO.search(line)
         if m:
             self.meminfo[m.group(1)] = {k: int(v) for k, v in KV.findall(m.group(2))}
+            self.memorder.append(m.group(1))
             return
         m = LEAKS.search(line)
         if m:
@@ -190,12 +192,26 @@ def bench(run):
         print('%-16s %-6s %6d  %11.1f ms  %11.1f ms  %6.2fx' % (
             cls, mode, len(vals), a / 1000, b / 1000, b / a if a else float('nan')))
     print('  (crash>first echo; first and last %s cycles of each row)' % 'min(100, half)')
+    # init's start/end lines (caches dropped), the test's line after each class
     s, e = run.meminfo.get('start'), run.meminfo.get('end')
+    phases = [p for p in run.memorder if p not in ('start', 'end')]
+    w = run.meminfo[phases[0]] if phases else None
+    last = run.meminfo[phases[-1]] if phases else None
     if s and e:
+        print()
+        print('%-13s %10s %17s %10s %12s %16s' % ('', 'start', 'after 1st class', 'end',
+                                                  'drift', 'drift from 1st'))
         for key in ('MemAvailable', 'Slab', 'SUnreclaim'):
             if key in s and key in e:
-                print('%-13s start %8d kB  end %8d kB  drift %+8d kB' % (
-                    key, s[key], e[key], e[key] - s[key]))
+                warm = w.get(key) if w else None
+                print('%-13s %7d kB %14s %7d kB %+9d kB %16s' % (
+                    key, s[key], '%d kB' % warm if warm is not None else '-', e[key],
+                    e[key] - s[key],
+                    '%+d kB' % (last[key] - warm) if warm is not None and len(phases) > 1
+                    else '-'))
+        print('  (KASAN keeps freed objects in quarantine and kmemleak tracks every object:')
+        print('   Slab grows until those fill up; "drift from 1st" compares the test\'s own')
+        print('   lines after the first and the last class, past that warm-up)')
     else:
         print('meminfo: no start/end lines')
     print()

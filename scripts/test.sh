@@ -8,8 +8,9 @@ start=$(date +%s)
 rm -rf "$build/results"
 mkdir -p "$build/results"
 "$top/scripts/install-deps.sh" || die "installing the dependencies failed"
-if ! "$top/scripts/make-tree.sh"; then
-	echo "fail series applies on linux-source-6.12 $(installed_base)" >"$build/results/tree.txt"
+if ! "$top/scripts/make-tree.sh" 2>&1 | tee "$build/make-tree.log"; then
+	failed=$(grep -o 'patches/[^ ]* does not apply' "$build/make-tree.log" || echo "make tree failed")
+	echo "fail series applies on linux-source-6.12 $(installed_base): $failed" >"$build/results/tree.txt"
 else
 	echo "pass series applies on linux-source-6.12 $(installed_base)" >"$build/results/tree.txt"
 	"$top/scripts/kunit.sh" || true
