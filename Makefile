@@ -14,6 +14,12 @@ test:
 demo:
 	@scripts/demo.sh
 
+## make bench: 1000 recoveries per processor (and as many plain restarts),
+## growth over the cycles, memory drift, recovery/restart ratio.
+bench:
+	@scripts/kunit.sh >/dev/null 2>&1 || true
+	@scripts/e2e-run.sh -m bench -c $${CYCLES:-1000}
+
 ## make tree: build/linux, base + patches/ (FORCE=1 to re-apply over local commits).
 tree: deps
 	@scripts/make-tree.sh

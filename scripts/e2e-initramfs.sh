@@ -3,10 +3,8 @@
 # /init (mounts, runs the test, powers off) and the remoteproc recovery
 # selftest, for arm64. Does nothing when no input changed.
 #
-# Sources, first found:
-#   selftest: $E2E_SELFTEST_DIR, build/linux/tools/testing/selftests/remoteproc,
-#             build/e2e-src/selftests/remoteproc
-#   init:     $E2E_INIT_SRC, build/e2e-src/init.c
+# Sources: the selftest from build/linux (tools/testing/selftests/remoteproc,
+# or $E2E_SELFTEST_DIR), the init from scripts/e2e-init.c.
 # The uapi headers are installed from build/linux (make headers_install),
 # kselftest_harness.h is build/linux's.
 set -euo pipefail
@@ -18,13 +16,10 @@ selftests=$tree/tools/testing/selftests
 
 st=${E2E_SELFTEST_DIR:-}
 if [ -z "$st" ]; then
-	for d in "$selftests/remoteproc" "$build/e2e-src/selftests/remoteproc"; do
-		[ -f "$d/remoteproc_recovery_test.c" ] && { st=$d; break; }
-	done
+	st=$selftests/remoteproc
 fi
 [ -f "$st/remoteproc_recovery_test.c" ] || die "no remoteproc_recovery_test.c (set E2E_SELFTEST_DIR)"
-init_src=${E2E_INIT_SRC:-$build/e2e-src/init.c}
-[ -f "$init_src" ] || die "no init source $init_src (set E2E_INIT_SRC)"
+init_src=$top/scripts/e2e-init.c
 [ -f "$selftests/kselftest_harness.h" ] || die "no $selftests/kselftest_harness.h: run 'make tree' first"
 command -v "$cc" >/dev/null || die "no $cc: run scripts/install-deps.sh"
 

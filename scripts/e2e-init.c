@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the end-to-end test initramfs.
+ *
+ * Mounts proc, sysfs, devtmpfs and debugfs, waits for the simulated remote
+ * processors the command line asks for, runs the recovery selftest and
+ * powers off. Its output, and the selftest's, goes through /dev/kmsg so that
+ * every line reaches the console whole, time-stamped and in order with the
+ * kernel's messages.
+ *
+ * Command line (the kernel ignores these dotted parameters):
+ *   e2e.test=PATH      the test to run (default /remoteproc_recovery_test)
+ *   e2e.mode=test      run every test case (default)
+ *   e2e.mode=bench     run only the recovery cycles (fixture "recovery")
+ *   e2e.args="..."     more arguments for the test (harness filters)
+ *   e2e.wait=S         wait up to S seconds for the remoteproc_sim.boot +
+ *                      remoteproc_sim.attach processors to be up (default 120)
+ *   e2e.kmemleak=0     do not scan for leaks at the end
+ *   e2e.KEY=VALUE      any other key is passed as RPROC_KEY=VALUE
+ *                      (e2e.cycles=3 -> RPROC_CYCLES=3)
+ *
+ * Prints "# meminfo phase=start|end MemAvailable=N Slab=N" (kB),
+ * "# kmemleak suspects=N" and, last, "E2E-EXIT: STATUS".
+ */
+
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ARGS 64
+
+static int kmsg = -1;
+
+/* One line to the kernel log (and so the console), or to stdout */
+static void put_line(const char *line, size_t len)
+{
+	char buf[1024];
+	int n;
+
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	if (len > sizeof(buf) - 16)
+		len = sizeof(buf) - 16;
+	if (kmsg >= 0) {
+		n = snprintf(buf, sizeof(buf), "<5>%.*s", (int)len, line);
+		if (write(kmsg, buf, n) == n)
+			return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.*s\n", (int)len, line);
+	if (write(1, buf, n) < 0)
+		return;
+}
+
+static void say(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	put_line(buf, n);
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n, total = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < len - 1) {
+		n = read(fd, buf + total, len - 1 - total);
+		if (n <= 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd, ret;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+static void do_mount(const char *src, const char *dir, const char *type)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, 0, NULL) && errno != EBUSY)
+		say("# init: mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+static long meminfo(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+static void print_meminfo(const char *phase)
+{
+	static char buf[8192];
+
+	/* Without the caches that only reflect what was read lately */
+	sync();
+	write_file("/proc/sys/vm/drop_caches", "3");
+	if (read_file("/proc/meminfo", buf, sizeof(buf)) <= 0)
+		return;
+	say("# meminfo phase=%s MemAvailable=%ld Slab=%ld SUnreclaim=%ld kB", phase,
+	    meminfo(buf, "\nMemAvailable:"), meminfo(buf, "\nSlab:"),
+	    meminfo(buf, "\nSUnreclaim:"));
+}
+
+/* ----- command line ----- */
+
+struct opts {
+	const char *test;
+	const char *mode;
+	char *args;
+	int wait_s;
+	int kmemleak;
+	int sim_procs;		/* remoteproc_sim.boot + .attach */
+};
+
+/* Split the command line in place; values may be "quoted" */
+static int split(char *s, char **tok, int max)
+{
+	int n = 0;
+
+	while (*s && n < max) {
+		char *out;
+		int quoted = 0;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			break;
+		out = s;
+		tok[n++] = s;
+		for (; *s && (quoted || !isspace((unsigned char)*s)); s++) {
+			if (*s == '"')
+				quoted = !quoted;
+			else
+				*out++ = *s;
+		}
+		if (*s)
+			s++;
+		*out = '\0';
+	}
+	return n;
+}
+
+static void parse_cmdline(struct opts *o)
+{
+	static char buf[4096];
+	char *tok[256];
+	int n, i;
+
+	if (read_file("/proc/cmdline", buf, sizeof(buf)) <= 0)
+		return;
+	n = split(buf, tok, 256);
+	for (i = 0; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+		char *key = tok[i], *val;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		val = eq + 1;
+		if (!strcmp(key, "remoteproc_sim.boot") || !strcmp(key, "remoteproc_sim.attach")) {
+			o->sim_procs += atoi(val);
+			continue;
+		}
+		if (strncmp(key, "e2e.", 4))
+			continue;
+		key += 4;
+		if (!strcmp(key, "test")) {
+			o->test = val;
+		} else if (!strcmp(key, "mode")) {
+			o->mode = val;
+		} else if (!strcmp(key, "args")) {
+			o->args = val;
+		} else if (!strcmp(key, "wait")) {
+			o->wait_s = atoi(val);
+		} else if (!strcmp(key, "kmemleak")) {
+			o->kmemleak = atoi(val);
+		} else {
+			char var[64];
+			int c;
+
+			snprintf(var, sizeof(var), "RPROC_%s", key);
+			for (c = 6; var[c]; c++)
+				var[c] = toupper((unsigned char)var[c]);
+			setenv(var, val, 1);
+		}
+	}
+}
+
+/* ----- waiting for the simulated processors ----- */
+
+static int procs_up(void)
+{
+	char path[512], state[64];
+	struct dirent *de;
+	int up = 0;
+	DIR *d;
+
+	d = opendir("/sys/class/remoteproc");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/remoteproc/%s/state", de->d_name);
+		if (read_file(path, state, sizeof(state)) <= 0)
+			continue;
+		if (!strncmp(state, "running", 7) || !strncmp(state, "attached", 8))
+			up++;
+	}
+	closedir(d);
+	return up;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void wait_procs(const struct opts *o)
+{
+	double start = now_s();
+	int up = 0;
+
+	if (o->sim_procs <= 0)
+		return;
+	while (now_s() - start < o->wait_s) {
+		up = procs_up();
+		if (up >= o->sim_procs)
+			break;
+		usleep(10000);
+	}
+	say("# init: %d of %d simulated processor(s) up after %.2f s", up, o->sim_procs,
+	    now_s() - start);
+}
+
+/* ----- running the test ----- */
+
+static int run_test(const struct opts *o)
+{
+	char *argv[MAX_ARGS + 4];
+	char buf[4096], *line;
+	size_t have = 0;
+	int pfd[2], argc = 0, status;
+	pid_t pid;
+	ssize_t n;
+
+	argv[argc++] = (char *)o->test;
+	if (o->mode && !strcmp(o->mode, "bench")) {
+		argv[argc++] = "-f";
+		argv[argc++] = "recovery";
+	}
+	if (o->args)
+		argc += split(o->args, argv + argc, MAX_ARGS);
+	argv[argc] = NULL;
+
+	if (pipe(pfd))
+		return 254;
+	pid = fork();
+	if (pid < 0)
+		return 254;
+	if (pid == 0) {
+		close(pfd[0]);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[1]);
+		execv(o->test, argv);
+		dprintf(2, "# init: exec %s: %s\n", o->test, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+
+	/* Relay the output line by line */
+	for (;;) {
+		n = read(pfd[0], buf + have, sizeof(buf) - 1 - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += n;
+		buf[have] = '\0';
+		while ((line = memchr(buf, '\n', have))) {
+			put_line(buf, line - buf);
+			have -= line + 1 - buf;
+			memmove(buf, line + 1, have);
+		}
+		if (have == sizeof(buf) - 1) {
+			put_line(buf, have);
+			have = 0;
+		}
+	}
+	if (have)
+		put_line(buf, have);
+	close(pfd[0]);
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 254;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* ----- kmemleak ----- */
+
+static void kmemleak_report(void)
+{
+	static char buf[1 << 20];
+	const char *kl = "/sys/kernel/debug/kmemleak";
+	int len, suspects = 0, lines = 0;
+	char *p, *nl;
+
+	if (access(kl, F_OK))
+		return;
+	/* Objects younger than 5 s are never reported; two scans confirm */
+	sleep(6);
+	if (write_file(kl, "scan")) {
+		say("# kmemleak scan failed: %s", strerror(errno));
+		return;
+	}
+	sleep(1);
+	write_file(kl, "scan");
+	len = read_file(kl, buf, sizeof(buf));
+	for (p = buf; len > 0 && p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (!strncmp(p, "unreferenced object", 19))
+			suspects++;
+		/* The first reports, to see what leaked */
+		if (lines < 80) {
+			put_line(p, nl ? (size_t)(nl - p) : strlen(p));
+			lines++;
+		}
+	}
+	say("# kmemleak suspects=%d", suspects);
+}
+
+int main(void)
+{
+	struct opts o = {
+		.test = "/remoteproc_recovery_test",
+		.mode = "test",
+		.wait_s = 120,
+		.kmemleak = 1,
+	};
+	int fd, status;
+
+	do_mount("proc", "/proc", "proc");
+	do_mount("sysfs", "/sys", "sysfs");
+	do_mount("devtmpfs", "/dev", "devtmpfs");
+	do_mount("debugfs", "/sys/kernel/debug", "debugfs");
+	mkdir("/tmp", 01777);
+
+	/* Without /dev/console in the archive the kernel gave us no stdio */
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	/* Our lines go to the kernel log, unthrottled */
+	write_file("/proc/sys/kernel/printk_devkmsg", "on");
+	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	setenv("PATH", "/", 1);
+	parse_cmdline(&o);
+	say("# init: e2e mode=%s test=%s", o.mode, o.test);
+	wait_procs(&o);
+	print_meminfo("start");
+
+	status = run_test(&o);
+
+	print_meminfo("end");
+	if (o.kmemleak)
+		kmemleak_report();
+	say("E2E-EXIT: %d", status);
+
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
