@@ -16,14 +16,12 @@ or the output of remoteproc_recovery_test run on a board.
 """
 
 import re
+
 import statistics
 import sys
 
-SPLAT = re.compile(r'BUG:|WARNING:|Oops|Kernel panic|Unable to handle|Internal error:|'
-                   r'KASAN:|UBSAN:|possible .*locking|inconsistent lock state|'
-                   r'suspicious RCU usage|DEBUG_LOCKS_WARN|INFO: task .* blocked|'
-                   r'new suspected memory leaks|refcount_t:|list_(add|del) corruption')
-STAMP = re.compile(r'^\[\s*(\d+\.\d+)\]\s?(.*)$')
+from kernel_log import SPLAT, STAMP
+
 CYCLE = re.compile(r'# cycle (rproc=.*)$')
 KV = re.compile(r'(\w+)=("[^"]*"|\S+)')
 TAP = re.compile(r'^(ok|not ok) (\d+) (\S+)(?:\s+#\s*(SKIP|TODO)\s*(.*))?$')

@@ -10,12 +10,8 @@ printed ("... median ...") under the name of the case that printed them."""
 import re
 import sys
 
-SPLAT = re.compile(r'BUG:|WARNING:|Oops|Kernel panic|Unable to handle|'
-                   r'possible circular locking|possible recursive locking|'
-                   r'inconsistent lock state|suspicious RCU usage|'
-                   r'DEBUG_LOCKS_WARN|INFO: task .* blocked|'
-                   r'new suspected memory leaks|UBSAN:|refcount_t:')
-STAMP = re.compile(r'^\[\s*(\d+\.\d+)\]\s?(.*)$')
+from kernel_log import SPLAT, STAMP
+
 RESULT = re.compile(r'^(\s*)(ok|not ok) \d+ (.+?)(?:\s+#\s*(SKIP|TODO).*)?$')
 SUBTEST = re.compile(r'^(\s*)# Subtest: (.+)$')
 
