@@ -16,9 +16,12 @@ demo:
 
 ## make bench: 1000 recoveries per processor (and as many plain restarts),
 ## growth over the cycles, memory drift, recovery/restart ratio.
-bench:
-	@scripts/kunit.sh >/dev/null 2>&1 || true
-	@scripts/e2e-run.sh -m bench -c $${CYCLES:-1000}
+## (CYCLES=100 for a shorter run; CLASSES=watchdog,mmu_fault,floor for others)
+bench: deps
+	@scripts/make-tree.sh
+	@scripts/kunit.sh >build/bench-kunit.log 2>&1 || echo "KUnit failed: build/bench-kunit.log"
+	@E2E_APPEND="e2e.classes=$${CLASSES:-watchdog,floor} $$E2E_APPEND" \
+		scripts/e2e-run.sh -m bench -c $${CYCLES:-1000}
 
 ## make tree: build/linux, base + patches/ (FORCE=1 to re-apply over local commits).
 tree: deps
