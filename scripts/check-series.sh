@@ -2,26 +2,37 @@
 # Static gates on the series, one result line per gate in
 # build/results/check.txt:
 #  - bisectability: every patch, applied in order, builds the directories the
-#    series touches (with W=1 and sparse C=1) and adds no warning that the
-#    base does not have;
+#    series touches (with W=1 and sparse C=1) with every Kconfig symbol the
+#    series has added so far enabled (=y, checked), and adds no warning that
+#    the base does not have; where the remoteproc selftest exists, it builds
+#    for arm64 with -Werror;
 #  - checkpatch --strict on every patch: no error, warning or check;
+#  - spdxcheck on the files the series adds: every license identifier valid;
 #  - kernel-doc -none -Wall on the files the series touches: nothing new;
 #  - make coccicheck MODE=report on drivers/remoteproc: nothing new.
-# Needs the .config of the KUnit build (scripts/kunit.sh).
+# A tool that does not run, or has nothing to check, is a failure.
+# Starts from the .config of the KUnit build (scripts/kunit.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 results=$build/results/check.txt
 src=$build/bisect-src
 obj=$build/bisect
+kunitconfig=drivers/remoteproc/.kunitconfig
 mkdir -p "$build/results"
 : >"$results"
 record() { echo "$1 $2" >>"$results"; [ "$1" = pass ] || say "FAIL: $2"; }
+finish() { ! grep -q '^fail' "$results"; exit; }
 
-[ -f "$build/kunit/.config" ] || die "no build/kunit/.config: run scripts/kunit.sh first"
+[ -f "$build/kunit/.config" ] || { record fail "check: no build/kunit/.config (scripts/kunit.sh configures it)"; finish; }
+git -C "$tree" rev-parse -q --verify base >/dev/null && git -C "$tree" rev-parse -q --verify series >/dev/null ||
+	{ record fail "check: build/linux has no base or series (make tree)"; finish; }
 
-commits=$(git -C "$tree" rev-list --reverse base..series)
-patch_of() { sed -n "$1p" <<<"$(series_files)"; }
+mapfile -t commits < <(git -C "$tree" rev-list --reverse base..series)
+mapfile -t pfiles < <(series_files)
+[ "${#commits[@]}" -gt 0 ] || { record fail "check: no commit in base..series"; finish; }
+[ "${#commits[@]}" -eq "${#pfiles[@]}" ] ||
+	record fail "check: build/linux has ${#commits[@]} commits, patches/series ${#pfiles[@]} patches"
 
 # Directories to build: those of the C files the series touches, and always
 # the remoteproc and rpmsg cores.
@@ -29,37 +40,86 @@ dirs=$( (echo drivers/remoteproc drivers/rpmsg
 	git -C "$tree" diff --name-only base series -- '*.c' | xargs -r -n1 dirname |
 		grep -v '^tools/') | sort -u | sed 's|$|/|')
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series -- '*.c' '*.h' | grep -v '^tools/')
+added=$(git -C "$tree" diff --name-only --diff-filter=A base series)
 
-[ -d "$src/.git" ] || [ -f "$src/.git" ] || git -C "$tree" worktree add -q --detach "$src" base
+[ -d "$src/.git" ] || [ -f "$src/.git" ] || git -C "$tree" worktree add -q --detach "$src" base ||
+	{ record fail "check: cannot create the worktree $src"; finish; }
 mkdir -p "$obj"
 
-# Build $dirs at the worktree's commit; print the warnings, normalised
-# (no source prefix, no line numbers) and sorted.
+# Check out $1 in the worktree; the gates read the files from there.
+checkout() {
+	git -C "$src" checkout -q --detach "$1" && [ "$(git -C "$src" rev-parse HEAD)" = "$(git -C "$tree" rev-parse "$1^{commit}")" ]
+}
+
+# The Kconfig symbols that base..$1 adds
+new_symbols() {
+	git -C "$tree" diff base "$1" -- '*Kconfig*' | sed -nE 's/^\+(menu)?config ([A-Za-z0-9_]+).*/\2/p' | sort -u
+}
+
+# Configure the worktree's commit: the KUnit .config, olddefconfig, then the
+# symbols of its .kunitconfig (when it has one), olddefconfig again.
+configure() {
+	make -s -C "$src" O="$obj" olddefconfig >"$obj/config.log" 2>&1 || return 1
+	if [ -f "$src/$kunitconfig" ]; then
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$src/$kunitconfig" >>"$obj/config.log" 2>&1 &&
+			make -s -C "$src" O="$obj" olddefconfig >>"$obj/config.log" 2>&1 || return 1
+	fi
+}
+
+# Build $dirs at the worktree's commit (C=1: sparse on what is compiled,
+# C=2: on everything).
 build_dirs() {
 	local c=$1 log=$2
-	make -s -C "$src" O="$obj" olddefconfig >/dev/null 2>&1 || return 1
 	# shellcheck disable=SC2086
 	make -C "$src" O="$obj" -j"$(nproc)" W=1 C="$c" $dirs >"$log" 2>&1
 }
+# The warnings of a build log, normalised (no source prefix, no line
+# numbers) and sorted.
 warnings() {
 	grep -E '(warning|error):' "$1" | sed -E "s|$src/||g; s|^\.\./||; s|:[0-9]+(:[0-9]+)?:|:|" | sort -u
 }
 
+# The remoteproc selftest, cross-built with its own warnings as errors
+selftest() {
+	local log=$1
+	rm -rf "$obj/selftest" && mkdir -p "$obj/selftest"
+	{ make -s -C "$src" O="$obj" headers &&
+		CFLAGS=-Werror make -C "$src/tools/testing/selftests/remoteproc" \
+			OUTPUT="$obj/selftest" KHDR_INCLUDES="-isystem $obj/usr/include"; } >"$log" 2>&1 &&
+		[ -x "$obj/selftest/remoteproc_recovery_test" ]
+}
+
 cp "$build/kunit/.config" "$obj/.config"
-git -C "$src" checkout -q --detach base
-if ! build_dirs 2 "$obj/base.log"; then
+if ! checkout base || ! configure; then
+	record fail "build: base does not configure ($obj/config.log)"
+elif ! build_dirs 2 "$obj/base.log"; then
 	record fail "build: base does not build ($obj/base.log)"
 fi
 warnings "$obj/base.log" >"$obj/base.warnings"
 
 i=0
-for c in $commits; do
+for c in "${commits[@]}"; do
+	p=${pfiles[$i]:-commit $(git -C "$tree" log -1 --format=%h "$c")}
 	i=$((i + 1))
-	p=$(patch_of $i)
-	git -C "$src" checkout -q --detach "$c"
+	if ! checkout "$c"; then
+		record fail "build: $p: git checkout failed"
+		continue
+	fi
+	if ! configure; then
+		tail -20 "$obj/config.log"
+		record fail "build: $p: configuring failed ($obj/config.log)"
+		continue
+	fi
+	off=$(for s in $(new_symbols "$c"); do
+		grep -qx "CONFIG_$s=y" "$obj/.config" || echo "CONFIG_$s"
+	done)
+	if [ -n "$off" ]; then
+		record fail "build: $p: not built, the series' symbols are not =y: $(echo $off)"
+		continue
+	fi
 	if ! build_dirs 1 "$obj/$i.log"; then
-		tail -20 "$obj/$i.log"
-		record fail "build: $p does not build"
+		grep -E '(error|warning):' "$obj/$i.log" | head -20 || tail -20 "$obj/$i.log"
+		record fail "build: $p does not build ($obj/$i.log)"
 		continue
 	fi
 	new=$(warnings "$obj/$i.log" | comm -13 "$obj/base.warnings" -)
@@ -69,34 +129,85 @@ for c in $commits; do
 	else
 		record pass "build: $p builds with no new W=1 or sparse warning"
 	fi
+	if [ -f "$src/tools/testing/selftests/remoteproc/Makefile" ]; then
+		if selftest "$obj/$i.selftest.log"; then
+			record pass "build: $p: remoteproc selftest builds for arm64 with -Werror"
+		else
+			grep -E '(error|warning):' "$obj/$i.selftest.log" | head -20 || tail -20 "$obj/$i.selftest.log"
+			record fail "build: $p: remoteproc selftest does not build with -Werror: $(grep -m1 -E '(error|warning):' "$obj/$i.selftest.log" | sed "s|$src/||")"
+		fi
+	fi
 done
 
-# checkpatch on each patch as exported
-for p in $(series_files); do
+# checkpatch on each patch as exported; it ran when it printed its summary
+checkpatch=$tree/scripts/checkpatch.pl
+for p in "${pfiles[@]}"; do
+	if [ ! -f "$patches/$p" ]; then
+		record fail "checkpatch --strict: $p: no such file in patches/"
+		continue
+	fi
 	# The Debian tree has no upstream history, so Fixes: ids cannot be looked up.
-	out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse --no-summary \
-		--ignore UNKNOWN_COMMIT_ID "$patches/$p" 2>&1 |
-		grep -E '(ERROR|WARNING|CHECK):')
-	if [ -n "$out" ]; then
-		echo "$out"
-		record fail "checkpatch --strict: $p: $(wc -l <<<"$out") report(s)"
+	out=$(cd "$tree" && "$checkpatch" --strict --ignore UNKNOWN_COMMIT_ID "$patches/$p" 2>&1)
+	status=$?
+	reports=$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out")
+	if ! grep -qE 'total: [0-9]+ errors, [0-9]+ warnings, ([0-9]+ checks, )?[0-9]+ lines checked' <<<"$out" ||
+		{ [ "$status" -ne 0 ] && [ -z "$reports" ]; }; then
+		echo "$out" | tail -5
+		record fail "checkpatch --strict: $p: checkpatch did not run (exit $status): $(head -1 <<<"$out")"
+	elif [ -n "$reports" ] || [ "$status" -ne 0 ]; then
+		echo "$reports"
+		record fail "checkpatch --strict: $p: $(wc -l <<<"$reports") report(s)"
 	else
 		record pass "checkpatch --strict: $p"
 	fi
 done
 
-# kernel-doc on the touched files, base against series
+# spdxcheck on the files the series adds. checkpatch's own license check
+# feeds spdxcheck.py a line it ignores, so it never rejects anything; and
+# spdxcheck.py needs python3-ply and python3-git (Debian's python3, lib.sh).
+spdx_canary=$(cd "$tree" && echo 'SPDX-License-Identifier: NO-SUCH-LICENSE' | scripts/spdxcheck.py - 2>&1)
+if ! checkout series; then
+	record fail "spdxcheck: git checkout series failed"
+elif ! grep -q 'Invalid License ID' <<<"$spdx_canary"; then
+	record fail "spdxcheck: spdxcheck.py does not run: $(tail -1 <<<"$spdx_canary")"
+elif [ -z "$added" ]; then
+	record fail "spdxcheck: the series adds no file to check"
+else
+	# shellcheck disable=SC2086
+	out=$(cd "$src" && scripts/spdxcheck.py -v $added 2>"$obj/spdx.err")
+	status=$?
+	checked=$(sed -nE 's/^Files checked: *([0-9]+)/\1/p' "$obj/spdx.err")
+	if [ "$status" -ne 0 ] || [ "${checked:-0}" -ne "$(wc -w <<<"$added")" ]; then
+		tail -5 "$obj/spdx.err"
+		record fail "spdxcheck: spdxcheck.py failed (exit $status, ${checked:-0} of $(wc -w <<<"$added") files checked)"
+	elif [ -n "$out" ]; then
+		echo "$out"
+		record fail "spdxcheck: $(wc -l <<<"$out") invalid license identifier(s): $(head -1 <<<"$out")"
+	else
+		record pass "spdxcheck: $checked files the series adds"
+	fi
+fi
+
+# kernel-doc on the touched files, base against series. With -none it exits
+# 0 unless it could not run; a canary comment proves that it reports.
 kdoc() {
 	local rev=$1 f
-	git -C "$src" checkout -q --detach "$rev"
+	checkout "$rev" || { echo "checkout $rev failed" >&2; return 1; }
 	for f in $touched; do
-		[ -f "$src/$f" ] && (cd "$src" && ./scripts/kernel-doc -none -Wall "$f" 2>&1)
+		[ -f "$src/$f" ] || continue
+		(cd "$src" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) || { echo "kernel-doc failed on $f" >&2; return 1; }
 	done | sed -E 's|:[0-9]+:|:|' | sort -u
+	return "${PIPESTATUS[0]}"
 }
-kdoc base >"$obj/kdoc.base"
-kdoc series >"$obj/kdoc.series"
-new=$(comm -13 "$obj/kdoc.base" "$obj/kdoc.series")
-if [ -n "$new" ]; then
+printf '/**\n * canary() - a function\n * @a: documented\n */\nint canary(int a, int b);\n' >"$obj/kdoc-canary.c"
+canary=$(cd "$tree" && ./scripts/kernel-doc -none -Wall "$obj/kdoc-canary.c" 2>&1)
+if ! grep -q "'b'" <<<"$canary"; then
+	record fail "kernel-doc -Wall: kernel-doc does not report an undocumented parameter: $(head -1 <<<"$canary")"
+elif [ -z "$touched" ]; then
+	record fail "kernel-doc -Wall: the series touches no C file"
+elif ! kdoc base >"$obj/kdoc.base" || ! kdoc series >"$obj/kdoc.series"; then
+	record fail "kernel-doc -Wall: kernel-doc failed"
+elif new=$(comm -13 "$obj/kdoc.base" "$obj/kdoc.series") && [ -n "$new" ]; then
 	echo "$new"
 	record fail "kernel-doc -Wall: $(wc -l <<<"$new") new warning(s): $(head -1 <<<"$new")"
 else
@@ -105,7 +216,7 @@ fi
 
 # coccicheck on drivers/remoteproc, base (cached per base version) against series
 cocci() {
-	git -C "$src" checkout -q --detach "$1"
+	checkout "$1" || return 1
 	make -s -C "$src" coccicheck MODE=report M=drivers/remoteproc J="$(nproc)" >"$obj/cocci.log" 2>&1 ||
 		return 1
 	grep -E '^[./]*drivers/' "$obj/cocci.log" |
@@ -124,6 +235,6 @@ elif new=$(comm -13 "$base_cocci" "$obj/cocci.series") && [ -n "$new" ]; then
 else
 	record pass "coccicheck drivers/remoteproc: no new report"
 fi
-git -C "$src" checkout -q --detach series
+checkout series || record fail "check: git checkout series failed at the end"
 
-! grep -q '^fail' "$results"
+finish

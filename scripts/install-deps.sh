@@ -8,7 +8,7 @@ pkgs=(
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm
 	sparse coccinelle ocaml-nox
-	make flex bison bc libssl-dev libelf-dev python3 python3-ply perl
+	make flex bison bc libssl-dev libelf-dev python3 python3-ply python3-git perl
 	git ccache cpio xz-utils kmod rsync
 )
 
