@@ -40,7 +40,9 @@ nprocs=$((nboot + nattach))
 hard=${hard:-$((600 + cycles * nprocs * 9 * 5))}
 
 mkdir -p "$out"
-[ -f "$kernel" ] || die "no kernel $kernel: run scripts/kunit.sh first"
+# Nothing of an earlier run is read back
+rm -f "$log" "$results"
+[ -f "$kernel" ] || die "no kernel $kernel: run scripts/kunit.sh first (it removes the image when the build fails)"
 if [ -f "$config" ]; then
 	for opt in BLK_DEV_INITRD DEVTMPFS REMOTEPROC_SIM RPMSG_CTRL; do
 		grep -q "^CONFIG_$opt=y" "$config" || die "the kernel lacks CONFIG_$opt ($config)"

@@ -1,24 +1,47 @@
 #!/bin/bash
 # Build the patched kernel for arm64 with the series' .kunitconfig, boot it
 # in QEMU through kunit.py, and record one result per test case (and one
-# for a clean kernel log) in build/results/kunit.txt.
+# for a clean kernel log) in build/results/kunit.txt, checked against
+# expected-results.txt. Starts by removing the results and the log of the
+# previous run; when the kernel does not build, its image is removed too,
+# so that nothing boots a stale kernel.
+#   scripts/kunit.sh [kunit.py exec argument...]
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kunitconfig=drivers/remoteproc/.kunitconfig
+kbuild=$build/kunit
 results=$build/results/kunit.txt
+out=$build/results/kunit.out
 mkdir -p "$build/results"
+rm -f "$results" "$out" "$build/results/kunit.json" "$kbuild/test.log"
 : >"$results"
+fail() { echo "fail $*" >>"$results"; say "FAIL: $*"; exit 1; }
 
-[ -f "$tree/$kunitconfig" ] || { echo "fail kunit: $kunitconfig missing" >"$results"; die "no $kunitconfig in build/linux"; }
+[ -f "$tree/$kunitconfig" ] || fail "kunit: no $kunitconfig in build/linux"
+cd "$tree" || fail "kunit: no build/linux"
+common=(--arch=arm64 --build_dir="$kbuild" --kunitconfig="$kunitconfig")
 
-cd "$tree" || exit 1
-python3 tools/testing/kunit/kunit.py run --arch=arm64 \
-	--cross_compile="$CROSS_COMPILE" --build_dir="$build/kunit" \
-	--kunitconfig="$kunitconfig" --jobs="$(nproc)" --timeout=2400 \
-	--json="$build/results/kunit.json" "$@" | tee "$build/results/kunit.out"
+python3 tools/testing/kunit/kunit.py build "${common[@]}" \
+	--cross_compile="$CROSS_COMPILE" --jobs="$(nproc)" 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+	rm -f "$kbuild/vmlinux" "$kbuild"/arch/arm64/boot/Image*
+	fail "kunit: the kernel does not configure or build (kunit.py build exited $status; build/results/kunit.out)"
+fi
+
+python3 tools/testing/kunit/kunit.py exec "${common[@]}" --timeout=2400 \
+	--json="$build/results/kunit.json" "$@" 2>&1 | tee -a "$out"
 status=${PIPESTATUS[0]}
 
-python3 "$top/scripts/kunit-report.py" "$build/kunit/test.log" >>"$results"
-[ "$status" -eq 0 ] || echo "fail kunit.py exited $status (config, build or boot failure)" >>"$results"
+if [ -s "$kbuild/test.log" ]; then
+	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >>"$results" ||
+		echo "fail kunit: kunit-report.py failed" >>"$results"
+else
+	echo "fail kunit: the kernel wrote no test.log" >>"$results"
+fi
+[ "$status" -eq 0 ] || grep -q '^fail' "$results" ||
+	echo "fail kunit: kunit.py exec exited $status" >>"$results"
+python3 "$top/scripts/expected-results.py" check kunit "$results" ||
+	echo "fail kunit: expected-results.py failed" >>"$results"
 ! grep -q '^fail' "$results"
