@@ -20,7 +20,8 @@
  *                      (e2e.cycles=3 -> RPROC_CYCLES=3)
  *
  * Prints "# meminfo phase=start|end MemAvailable=N Slab=N" (kB),
- * "# kmemleak suspects=N" and, last, "E2E-EXIT: STATUS".
+ * "# kmemleak suspects=N" (or "# kmemleak scan failed|not available: WHY")
+ * and, last, "E2E-EXIT: STATUS".
  */
 
 #define _GNU_SOURCE
@@ -347,8 +348,10 @@ static void kmemleak_report(void)
 	int len, suspects = 0, lines = 0;
 	char *p, *nl;
 
-	if (access(kl, F_OK))
+	if (access(kl, F_OK)) {
+		say("# kmemleak not available: %s: %s", kl, strerror(errno));
 		return;
+	}
 	/* Objects younger than 5 s are never reported; two scans confirm */
 	sleep(6);
 	if (write_file(kl, "scan")) {
@@ -358,6 +361,10 @@ static void kmemleak_report(void)
 	sleep(1);
 	write_file(kl, "scan");
 	len = read_file(kl, buf, sizeof(buf));
+	if (len < 0) {
+		say("# kmemleak scan failed: read %s: %s", kl, strerror(errno));
+		return;
+	}
 	for (p = buf; len > 0 && p && *p; p = nl ? nl + 1 : NULL) {
 		nl = strchr(p, '\n');
 		if (!strncmp(p, "unreferenced object", 19))
@@ -411,6 +418,8 @@ int main(void)
 	print_meminfo("end");
 	if (o.kmemleak)
 		kmemleak_report();
+	else
+		say("# kmemleak not available: not scanned (e2e.kmemleak=0)");
 	say("E2E-EXIT: %d", status);
 
 	sync();

@@ -10,8 +10,12 @@ or the output of remoteproc_recovery_test run on a board.
                                  last 100 cycles, MemAvailable and Slab start
                                  to end, recovery against the stop/start floor
   e2e-report.py --results [LOG]  "pass|fail|skip e2e: <case>" per test case,
-                                 one line for the kernel log (no oops, KASAN,
-                                 lockdep or kmemleak report), and a failure
+                                 one per mode (boot, attach) for every class
+                                 having run all its cycles on each processor
+                                 the kernel command line asks for, one for
+                                 the kernel log (no oops, KASAN, lockdep or
+                                 kmemleak report), one for the kmemleak scan
+                                 (it ran, nothing suspected), and a failure
                                  when the run did not finish
 """
 
@@ -27,6 +31,8 @@ KV = re.compile(r'(\w+)=("[^"]*"|\S+)')
 TAP = re.compile(r'^(ok|not ok) (\d+) (\S+)(?:\s+#\s*(SKIP|TODO)\s*(.*))?$')
 MEMINFO = re.compile(r'# meminfo phase=(\w+) (.*)$')
 LEAKS = re.compile(r'# kmemleak suspects=(\d+)')
+LEAKS_NOT = re.compile(r'# kmemleak (scan failed|not available): (.*)$')
+CMDLINE = re.compile(r'Kernel command line: (.*)$')
 EXIT = re.compile(r'E2E-EXIT: (-?\d+)')
 MARK = re.compile(r'# (crash|stop|detach|recover) rproc=(\S+) class=(\S+) n=(\d+)')
 
@@ -42,6 +48,8 @@ class Run:
         self.meminfo = {}       # phase -> {key: kB}
         self.memorder = []      # phases in order
         self.leaks = None
+        self.leaks_not = None   # why the scan did not run
+        self.cmdline = {}       # key=value arguments of the kernel
         self.exit = None
         self.splats = []
         with open(path, errors='replace') as f:
@@ -74,6 +82,14 @@ class Run:
         m = LEAKS.search(line)
         if m:
             self.leaks = int(m.group(1))
+            return
+        m = LEAKS_NOT.search(line)
+        if m:
+            self.leaks_not = '%s: %s' % m.groups()
+            return
+        m = CMDLINE.search(line)
+        if m and not self.cmdline:
+            self.cmdline = {k: v.strip('"') for k, v in KV.findall(m.group(1).replace('.', '_'))}
             return
         m = EXIT.search(line)
         if m:
@@ -248,15 +264,52 @@ def results(run):
         print('fail e2e: the run did not finish (no E2E-EXIT line: hang, panic or timeout)')
     elif run.exit != 0 and not any(c[0] == 'fail' for c in run.cases):
         print('fail e2e: the test exited with status %d' % run.exit)
-    problems = []
+    for mode in ('boot', 'attach'):
+        name = 'e2e: %s mode: every class ran all its cycles' % mode
+        missing = coverage(run, mode)
+        print('%s %s%s' % ('fail' if missing else 'pass', name, ': ' + missing if missing else ''))
+    name = 'e2e: kernel log: no oops, KASAN, lockdep or kmemleak report'
     if run.splats:
-        problems.append('%d splat line(s), first: %s' % (len(run.splats), run.splats[0]))
-    if run.leaks:
-        problems.append('kmemleak: %d suspect(s)' % run.leaks)
-    if problems:
-        print('fail e2e: kernel log: ' + '; '.join(problems))
+        print('fail %s: %d splat line(s), first: %s' % (name, len(run.splats), run.splats[0]))
     else:
-        print('pass e2e: kernel log: no oops, KASAN, lockdep or kmemleak report')
+        print('pass ' + name)
+    name = 'e2e: kmemleak: scanned after the test, no suspected leak'
+    if run.leaks is None:
+        print('fail %s: %s' % (name, run.leaks_not or 'no "# kmemleak suspects=" line (scan not run)'))
+    elif run.leaks:
+        print('fail %s: %d suspect(s)' % (name, run.leaks))
+    else:
+        print('pass ' + name)
+
+
+def coverage(run, mode):
+    """Why @mode did not run every class's cycles on each of its processors
+    (the kernel command line says how many and how many cycles), or ''"""
+    want = int(run.cmdline.get('remoteproc_sim_' + mode, '0') or 0)
+    cycles = int(run.cmdline.get('e2e_cycles', '3') or 3)
+    if not run.cmdline:
+        return 'no "Kernel command line:" in the console'
+    if want <= 0:
+        return 'the kernel command line asks for no %s processor (remoteproc_sim.%s)' % (mode, mode)
+    classes = sorted({c.get('class') for c in run.cycles})
+    procs = sorted({c.get('rproc') for c in run.cycles if c.get('mode') == mode})
+    if len(procs) < want:
+        return '%d of %d %s processor(s) tested%s' % (len(procs), want, mode,
+                                                     ' (%s)' % ', '.join(procs) if procs else '')
+    short = []
+    for p in procs:
+        for cls in classes:
+            done = sum(1 for c in run.cycles if c.get('rproc') == p and c.get('class') == cls and
+                       c['n'] >= 1 and c['ok'])
+            # the "disabled" test runs one recover cycle per processor
+            want_n = 1 if cls == 'recover' else cycles
+            if done < want_n:
+                short.append('%s %s %d of %d' % (p, cls, done, want_n))
+    if short:
+        return 'cycles done: ' + ', '.join(short)
+    if not classes:
+        return 'no cycle'
+    return ''
 
 
 def main():

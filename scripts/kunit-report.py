@@ -89,10 +89,11 @@ def main():
         print('%s %s: %s' % (status, suite, case))
     if not cases:
         print('fail kunit: no test case ran')
+    name = 'kernel log: no oops, KASAN, lockdep or kmemleak report'
     if splats:
-        print('fail kernel log: %d splat line(s), first: %s' % (len(splats), splats[0]))
+        print('fail %s: %d splat line(s), first: %s' % (name, len(splats), splats[0]))
     else:
-        print('pass kernel log: no oops, KASAN, lockdep or kmemleak report')
+        print('pass ' + name)
 
 
 if __name__ == '__main__':
