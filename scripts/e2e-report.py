@@ -271,6 +271,8 @@ def results(run):
     name = 'e2e: kernel log: no oops, KASAN, lockdep or kmemleak report'
     if run.splats:
         print('fail %s: %d splat line(s), first: %s' % (name, len(run.splats), run.splats[0]))
+    elif run.exit is None:
+        print('fail %s: not seen whole (the run did not finish)' % name)
     else:
         print('pass ' + name)
     name = 'e2e: kmemleak: scanned after the test, no suspected leak'

@@ -92,6 +92,8 @@ def main():
     name = 'kernel log: no oops, KASAN, lockdep or kmemleak report'
     if splats:
         print('fail %s: %d splat line(s), first: %s' % (name, len(splats), splats[0]))
+    elif not cases:
+        print('fail %s: no test case ran' % name)
     else:
         print('pass ' + name)
 
