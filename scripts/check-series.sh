@@ -76,7 +76,8 @@ build_dirs() {
 # The warnings of a build log, normalised (no source prefix, no line
 # numbers) and sorted.
 warnings() {
-	grep -E '(warning|error):' "$1" | sed -E "s|$src/||g; s|^\.\./||; s|:[0-9]+(:[0-9]+)?:|:|" | sort -u
+	grep -E '(warning|error):' "$1" |
+		sed -E "s|$src/||g; s|^\.\./${src##*/}/||; s|^\.\./||; s|:[0-9]+(:[0-9]+)?:|:|" | sort -u
 }
 
 # The remoteproc selftest, cross-built with its own warnings as errors
