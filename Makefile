@@ -1,12 +1,12 @@
 # Front door. The series lives in patches/; everything else builds, checks
 # and demonstrates it. See README.md.
 
-.PHONY: all test demo bench tree export kunit check deps clean
+.PHONY: all test demo bench tree export kunit check e2e manifest prove-fixes deps clean
 
 all: test
 
 ## make test: install what is needed, apply patches/, run KUnit under QEMU and
-## every static gate; ends with "N passed, N failed".
+## every static gate; ends with "N passed, N failed, N skipped".
 test:
 	@scripts/test.sh
 
@@ -31,12 +31,26 @@ tree: deps
 export:
 	@scripts/export.sh
 
-## make kunit / make check: one job of make test, on build/linux as it is.
+## make kunit / make check / make e2e: one job of make test, on build/linux as it is.
 kunit: deps
 	@scripts/kunit.sh
 
 check: deps
 	@scripts/check-series.sh
+
+e2e: deps
+	@scripts/e2e.sh
+
+## make manifest: rewrite expected-results.txt from the last run's KUnit and
+## end-to-end results (after changing the tests on purpose).
+manifest:
+	@scripts/expected-results.py write
+
+## make prove-fixes: for each patch with a Fixes: tag, the KUnit suites with
+## that patch reverted; fails when no test fails without a fix. Not in make test.
+prove-fixes: deps
+	@scripts/make-tree.sh
+	@scripts/prove-fixes.sh
 
 deps:
 	@scripts/install-deps.sh

@@ -1,0 +1,150 @@
+#!/bin/bash
+# make prove-fixes: for every fix in the series (a patch with a Fixes: tag),
+# build the KUnit kernel with that patch reverted, everything else applied,
+# run the suites and show which tests fail. A fix that no test catches fails
+# the target. When a fix does not revert alone because later patches build
+# on it, it is reverted together with the fewest of them (the earliest
+# first), which the table names.
+#
+# One worktree (build/prove/linux) and one build directory (build/prove/kunit)
+# are reused across the fixes, so that each build is incremental; laid out as
+# build/linux and build/kunit, so that ccache finds their compilations too.
+# Writes the table to build/prove-fixes.txt, each run's log to
+# build/prove-fixes/.
+#   PROVE_TIMEOUT: seconds for one run of the suites (default 1200)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+src=$build/prove/linux
+kbuild=$build/prove/kunit
+logs=$build/prove-fixes
+table=$build/prove-fixes.txt
+kunitconfig=drivers/remoteproc/.kunitconfig
+start=$(date +%s)
+
+[ -d "$tree/.git" ] || die "no build/linux: run 'make tree' first"
+mapfile -t commits < <(git -C "$tree" rev-list --reverse base..series)
+mapfile -t pfiles < <(series_files)
+name_of() {
+	local i
+	for i in "${!commits[@]}"; do
+		[ "${commits[$i]}" = "$1" ] && { echo "${pfiles[$i]%%-*}"; return; }
+	done
+	git -C "$tree" log -1 --format=%h "$1"
+}
+subject() { git -C "$tree" log -1 --format=%s "$1"; }
+mapfile -t fixes < <(git -C "$tree" rev-list --reverse --grep='^Fixes: ' base..series)
+head=$(git -C "$tree" rev-parse series)
+[ "${#fixes[@]}" -gt 0 ] || die "no patch with a Fixes: tag in base..series"
+
+[ -d "$src/.git" ] || [ -f "$src/.git" ] || git -C "$tree" worktree add -q --detach "$src" "$head" ||
+	die "cannot create the worktree $src"
+git -C "$src" config user.name "$team_name"
+git -C "$src" config user.email "$team_email"
+mkdir -p "$kbuild" "$logs"
+rm -f "$logs"/*.log "$logs"/*.results "$table"
+
+# The tests that fail with the whole series, not to be blamed on a revert
+# (a copy: a KUnit run meanwhile rewrites build/results/kunit.txt)
+baseline=$logs/series.results
+if [ -s "$build/results/kunit.txt" ]; then
+	grep '^fail' "$build/results/kunit.txt" | grep -v 'missing from this run' >"$baseline"
+else
+	: >"$baseline"
+	say "NOTE: no build/results/kunit.txt (scripts/kunit.sh): failures are not compared with the series"
+fi
+
+# Revert $@ (newest first) on top of series in the worktree
+revert() {
+	git -C "$src" revert --abort >/dev/null 2>&1
+	git -C "$src" checkout -q -f --detach "$head" && git -C "$src" clean -q -fdx &&
+		git -C "$src" revert --no-edit "$@" >/dev/null 2>&1 && return 0
+	git -C "$src" revert --abort >/dev/null 2>&1
+	return 1
+}
+
+rows=() bad=0
+declare -A fails partners
+for fix in "${fixes[@]}"; do
+	fname=$(name_of "$fix")
+	say "== $fname: $(subject "$fix")"
+	# later patches that touch the fix's files, in series order
+	mapfile -t later < <(git -C "$tree" rev-list --reverse "$fix..$head" -- \
+		$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$fix"))
+	set=("$fix") with=()
+	until revert $(printf '%s\n' "${set[@]}" | tac); do
+		if [ "${#with[@]}" -ge "${#later[@]}" ]; then
+			set=()
+			break
+		fi
+		with+=("${later[${#with[@]}]}")
+		set=("$fix" "${with[@]}")
+	done
+	names=$(for c in "${with[@]}"; do name_of "$c"; done | paste -sd, -)
+	if [ "${#set[@]}" -eq 0 ]; then
+		rows+=("$fname|$(subject "$fix")|does not revert, even with the later patches on its files|-")
+		bad=$((bad + 1))
+		continue
+	fi
+	[ -z "$names" ] || say "reverting it with $names: it does not revert alone"
+	log=$logs/$fname.log
+	t0=$(date +%s)
+	(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=arm64 --build_dir="$kbuild" \
+		--kunitconfig="$kunitconfig" --cross_compile="$CROSS_COMPILE" --jobs="$(nproc)") >"$log" 2>&1
+	if [ $? -ne 0 ]; then
+		failed="the kernel does not build ($log)"
+	else
+		rm -f "$kbuild/test.log"
+		(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
+			--kunitconfig="$kunitconfig" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
+		python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >"$logs/$fname.results" 2>&1 ||
+			echo "fail kunit: no test.log" >"$logs/$fname.results"
+		[ -f "$top/expected-results.txt" ] &&
+			python3 "$top/scripts/expected-results.py" check kunit "$logs/$fname.results" >/dev/null
+		# failures without the fix that the whole series does not have
+		failed=$(grep '^fail' "$logs/$fname.results" | sed 's/^fail //' |
+			while IFS= read -r t; do
+				grep -qxF "fail $t" "$baseline" 2>/dev/null || echo "$t"
+			done)
+		missing=$(grep -c 'missing from this run' <<<"$failed")
+		failed=$(grep -v 'missing from this run' <<<"$failed" |
+			sed -E 's/^(kernel log): no oops[^:]*: (.{0,100}).*/\1: \2/' | paste -sd';' - | sed 's/;/; /g')
+		[ "$missing" -eq 0 ] || failed="$failed${failed:+; }$missing case(s) did not run"
+	fi
+	say "$(( $(date +%s) - t0 )) s: ${failed:-no test failed}"
+	[ -n "$failed" ] || bad=$((bad + 1))
+	fails[$fix]=$failed partners[$fix]="${with[*]}"
+	rows+=("$fname|$(subject "$fix")|${names:+reverted with $names (they build on it)}|${failed:-NONE: no test fails without it}")
+done
+
+# A fix reverted with later fixes is not proven on its own when the tests
+# that fail without it all fail without those fixes alone too.
+notes=()
+for fix in "${fixes[@]}"; do
+	[ -n "${partners[$fix]:-}" ] && [ -n "${fails[$fix]:-}" ] || continue
+	others=$(for c in ${partners[$fix]}; do [ -n "${fails[$c]:-}" ] && echo "${fails[$c]}"; done |
+		sed 's/; /\n/g' | sed -E 's/^kernel log: .*/kernel log/')
+	[ -n "$others" ] || continue
+	own=$(sed 's/; /\n/g' <<<"${fails[$fix]}" | sed -E 's/^kernel log: .*/kernel log/' |
+		grep -vxF -f <(echo -e "$others"))
+	if [ -z "$own" ]; then
+		notes+=("$(name_of "$fix"): not proven on its own: every test that fails without it also fails without $(for c in ${partners[$fix]}; do name_of "$c"; done | paste -sd, -) alone")
+		bad=$((bad + 1))
+	fi
+done
+
+{
+	echo "Fixes proven by the KUnit suites: each reverted, everything else applied ($(( $(date +%s) - start )) s)"
+	echo
+	echo "| patch | fix | reverted with | tests that fail without it |"
+	echo "|---|---|---|---|"
+	for r in "${rows[@]}"; do
+		IFS='|' read -r p s w f <<<"$r"
+		echo "| $p | $s | ${w:--} | $f |"
+	done
+	[ "${#notes[@]}" -eq 0 ] || { echo; printf '%s\n' "${notes[@]}"; }
+} >"$table"
+git -C "$src" checkout -q -f --detach "$head"
+echo
+cat "$table"
+[ "$bad" -eq 0 ] || die "$bad fix(es) not proven by any test"
