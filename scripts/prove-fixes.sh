@@ -11,6 +11,7 @@
 # build/linux and build/kunit, so that ccache finds their compilations too.
 # Writes the table to build/prove-fixes.txt, each run's log to
 # build/prove-fixes/.
+#   scripts/prove-fixes.sh [NNNN...]   only the fixes of these patch numbers
 #   PROVE_TIMEOUT: seconds for one run of the suites (default 1200)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +36,11 @@ name_of() {
 subject() { git -C "$tree" log -1 --format=%s "$1"; }
 mapfile -t fixes < <(git -C "$tree" rev-list --reverse --grep='^Fixes: ' base..series)
 head=$(git -C "$tree" rev-parse series)
+# scripts/prove-fixes.sh 0005 0007: only these fixes
+if [ $# -gt 0 ]; then
+	mapfile -t fixes < <(for f in "${fixes[@]}"; do
+		printf '%s\n' "$@" | grep -qxF "$(name_of "$f")" && echo "$f"; done)
+fi
 [ "${#fixes[@]}" -gt 0 ] || die "no patch with a Fixes: tag in base..series"
 
 [ -d "$src/.git" ] || [ -f "$src/.git" ] || git -C "$tree" worktree add -q --detach "$src" "$head" ||
@@ -63,6 +69,34 @@ revert() {
 	return 1
 }
 
+# Revert the fix and the commits of $with on top of series, adding the
+# later patches on the fix's files ($later), earliest first, until it reverts.
+revert_set() {
+	local c
+	while :; do
+		git -C "$tree" rev-list base.."$head" | grep -xF -f <(printf '%s\n' "$fix" "${with[@]}") >"$logs/set"
+		# shellcheck disable=SC2046
+		revert $(cat "$logs/set") && return 0
+		for c in "${later[@]}" ""; do
+			[ -n "$c" ] || return 1
+			printf '%s\n' "${with[@]}" | grep -qxF "$c" || { with+=("$c"); break; }
+		done
+	done
+}
+
+# The cases that did not run: a suite that ran only in part, or one whose
+# test source is still in the tree but did not run at all (the kernel died)
+did_not_run() {
+	local results=$1 suite n=0
+	while IFS= read -r suite; do
+		if grep -v 'missing from this run' "$results" | grep -qE "^(pass|fail|skip) $suite: " ||
+			grep -rqs "\.name = \"$suite\"" "$src/drivers/remoteproc/tests"; then
+			n=$((n + $(grep -c "^fail $suite: .*: missing from this run" "$results")))
+		fi
+	done < <(sed -nE 's/^fail ([^:]+): .*: missing from this run.*/\1/p' "$results" | sort -u)
+	echo "$n"
+}
+
 rows=() bad=0
 declare -A fails partners
 for fix in "${fixes[@]}"; do
@@ -71,50 +105,56 @@ for fix in "${fixes[@]}"; do
 	# later patches that touch the fix's files, in series order
 	mapfile -t later < <(git -C "$tree" rev-list --reverse "$fix..$head" -- \
 		$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$fix"))
-	set=("$fix") with=()
-	until revert $(printf '%s\n' "${set[@]}" | tac); do
-		if [ "${#with[@]}" -ge "${#later[@]}" ]; then
-			set=()
+	with=() log=$logs/$fname.log failed= t0=$(date +%s)
+	while :; do
+		if ! revert_set; then
+			failed="does not revert, even with the later patches on its files"
 			break
 		fi
-		with+=("${later[${#with[@]}]}")
-		set=("$fix" "${with[@]}")
+		[ "${#with[@]}" -eq 0 ] ||
+			say "reverting it with $(for c in "${with[@]}"; do name_of "$c"; done | paste -sd, -): they build on it"
+		(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=arm64 --build_dir="$kbuild" \
+			--kunitconfig="$kunitconfig" --cross_compile="$CROSS_COMPILE" --jobs="$(nproc)") >"$log" 2>&1 &&
+			break
+		# It reverts but does not build: revert the later patches that
+		# changed the files the compiler stops at too
+		files=$(sed -nE 's#^(\.\./linux/)?([^: ]+\.[ch]):[0-9]+:[0-9]+: error:.*#\2#p' "$log" | sort -u)
+		# shellcheck disable=SC2086
+		more=$([ -z "$files" ] || git -C "$tree" rev-list --reverse "$fix..$head" -- $files |
+			grep -vxF -f <(printf '%s\n' "$fix" "${with[@]}"))
+		if [ -z "$more" ]; then
+			failed="the kernel does not build without it ($log)"
+			break
+		fi
+		with+=($more)
 	done
 	names=$(for c in "${with[@]}"; do name_of "$c"; done | paste -sd, -)
-	if [ "${#set[@]}" -eq 0 ]; then
-		rows+=("$fname|$(subject "$fix")|does not revert, even with the later patches on its files|-")
+	if [ -n "$failed" ]; then
 		bad=$((bad + 1))
+		rows+=("$fname|$(subject "$fix")|$names|NOT PROVEN: $failed")
+		say "$failed"
 		continue
 	fi
-	[ -z "$names" ] || say "reverting it with $names: it does not revert alone"
-	log=$logs/$fname.log
-	t0=$(date +%s)
-	(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=arm64 --build_dir="$kbuild" \
-		--kunitconfig="$kunitconfig" --cross_compile="$CROSS_COMPILE" --jobs="$(nproc)") >"$log" 2>&1
-	if [ $? -ne 0 ]; then
-		failed="the kernel does not build ($log)"
-	else
-		rm -f "$kbuild/test.log"
-		(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
-			--kunitconfig="$kunitconfig" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
-		python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >"$logs/$fname.results" 2>&1 ||
-			echo "fail kunit: no test.log" >"$logs/$fname.results"
-		[ -f "$top/expected-results.txt" ] &&
-			python3 "$top/scripts/expected-results.py" check kunit "$logs/$fname.results" >/dev/null
-		# failures without the fix that the whole series does not have
-		failed=$(grep '^fail' "$logs/$fname.results" | sed 's/^fail //' |
-			while IFS= read -r t; do
-				grep -qxF "fail $t" "$baseline" 2>/dev/null || echo "$t"
-			done)
-		missing=$(grep -c 'missing from this run' <<<"$failed")
-		failed=$(grep -v 'missing from this run' <<<"$failed" |
-			sed -E 's/^(kernel log): no oops[^:]*: (.{0,100}).*/\1: \2/' | paste -sd';' - | sed 's/;/; /g')
-		[ "$missing" -eq 0 ] || failed="$failed${failed:+; }$missing case(s) did not run"
-	fi
+	rm -f "$kbuild/test.log"
+	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
+		--kunitconfig="$kunitconfig" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
+	status=$?
+	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >"$logs/$fname.results" 2>&1 ||
+		echo "fail kunit: no test.log" >"$logs/$fname.results"
+	[ -f "$top/expected-results.txt" ] &&
+		python3 "$top/scripts/expected-results.py" check kunit "$logs/$fname.results" >/dev/null
+	# failures without the fix that the whole series does not have
+	failed=$(grep '^fail' "$logs/$fname.results" | grep -v 'missing from this run' | sed 's/^fail //' |
+		while IFS= read -r t; do
+			grep -qxF "fail $t" "$baseline" 2>/dev/null || echo "$t"
+		done | sed -E 's/^(kernel log): no oops[^:]*: (.{0,100}).*/\1: \2/' | paste -sd';' - | sed 's/;/; /g')
+	missing=$(did_not_run "$logs/$fname.results")
+	[ "$missing" -eq 0 ] || failed="$failed${failed:+; }$missing case(s) did not run"
+	[ -n "$failed" ] || [ "$status" -eq 0 ] || failed="kunit.py exec exited $status"
 	say "$(( $(date +%s) - t0 )) s: ${failed:-no test failed}"
 	[ -n "$failed" ] || bad=$((bad + 1))
 	fails[$fix]=$failed partners[$fix]="${with[*]}"
-	rows+=("$fname|$(subject "$fix")|${names:+reverted with $names (they build on it)}|${failed:-NONE: no test fails without it}")
+	rows+=("$fname|$(subject "$fix")|${names:+reverted with $names (they build on it)}|${failed:-NOT PROVEN: no test fails without it}")
 done
 
 # A fix reverted with later fixes is not proven on its own when the tests
