@@ -148,7 +148,10 @@ for p in "${pfiles[@]}"; do
 		continue
 	fi
 	# The Debian tree has no upstream history, so Fixes: ids cannot be looked up.
-	out=$(cd "$tree" && "$checkpatch" --strict --ignore UNKNOWN_COMMIT_ID "$patches/$p" 2>&1)
+	# FILE_PATH_CHANGES fires for any new file in a patch that leaves
+	# MAINTAINERS alone; the gate below checks that every new file has its
+	# maintainers instead.
+	out=$(cd "$tree" && "$checkpatch" --strict --ignore UNKNOWN_COMMIT_ID,FILE_PATH_CHANGES "$patches/$p" 2>&1)
 	status=$?
 	reports=$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out")
 	if ! grep -qE 'total: [0-9]+ errors, [0-9]+ warnings, ([0-9]+ checks, )?[0-9]+ lines checked' <<<"$out" ||
@@ -162,6 +165,25 @@ for p in "${pfiles[@]}"; do
 		record pass "checkpatch --strict: $p"
 	fi
 done
+
+# Every file the series adds is covered by an existing MAINTAINERS entry of
+# the remoteproc list (no section of our own).
+if ! checkout series; then
+	record fail "MAINTAINERS: git checkout series failed"
+elif [ -z "$added" ]; then
+	record fail "MAINTAINERS: the series adds no file to check"
+else
+	orphans=""
+	for f in $added; do
+		m=$(cd "$src" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-rolestats -f "$f" 2>&1)
+		grep -q 'linux-remoteproc@vger.kernel.org' <<<"$m" || orphans+=" $f"
+	done
+	if [ -n "$orphans" ]; then
+		record fail "MAINTAINERS: no remoteproc entry covers:$orphans"
+	else
+		record pass "MAINTAINERS: $(wc -w <<<"$added") files the series adds are covered"
+	fi
+fi
 
 # spdxcheck on the files the series adds. checkpatch's own license check
 # feeds spdxcheck.py a line it ignores, so it never rejects anything; and
