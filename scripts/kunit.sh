@@ -30,7 +30,7 @@ if [ "$status" -ne 0 ]; then
 	fail "kunit: the kernel does not configure or build (kunit.py build exited $status; build/results/kunit.out)"
 fi
 
-python3 tools/testing/kunit/kunit.py exec "${common[@]}" --timeout=2400 \
+python3 tools/testing/kunit/kunit.py exec "${common[@]}" "${kunit_qemu_args[@]}" --timeout=2400 \
 	--json="$build/results/kunit.json" "$@" 2>&1 | tee -a "$out"
 status=${PIPESTATUS[0]}
 

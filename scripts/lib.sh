@@ -19,6 +19,10 @@ export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 # fresh clone on the same machine reuses earlier compilations.
 export PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$top
 
+# QEMU for the KUnit runs: two CPUs, so that races between the host's
+# threads and the simulated firmware's notifications run in parallel.
+kunit_qemu_args=(--qemu_args="-smp 2")
+
 # Patch files in series order.
 series_files() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$patches/series" 2>/dev/null || true

@@ -137,7 +137,7 @@ for fix in "${fixes[@]}"; do
 	fi
 	rm -f "$kbuild/test.log"
 	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
-		--kunitconfig="$kunitconfig" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
+		--kunitconfig="$kunitconfig" "${kunit_qemu_args[@]}" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
 	status=$?
 	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >"$logs/$fname.results" 2>&1 ||
 		echo "fail kunit: no test.log" >"$logs/$fname.results"
