@@ -63,7 +63,8 @@ class Bench:
             m = STATE.search(line)
             if m:
                 kv = {k: int(v) for k, v in e2e.KV.findall(m.group(3)) if v.lstrip('-').isdigit()}
-                st = byidx.setdefault((m.group(2), kv.get('done')), {'phase': m.group(2)})
+                st = byidx.setdefault((m.group(2), kv.get('done')), {'phase': m.group(2),
+                                                                      'idx': i})
                 if st not in self.states:
                     self.states.append(st)
                 st.update(kv)
@@ -99,8 +100,8 @@ def f1(v, unit=''):
     return '-' if v is None else '%.1f%s' % (v, unit)
 
 
-def row(label, cells, width=24):
-    print('%-26s' % label + ''.join('%*s' % (width, c) for c in cells))
+def row(label, cells, width=32):
+    print('%-26s' % label + ''.join(' %*s' % (width, c) for c in cells))
 
 
 def slope(points):
@@ -186,19 +187,32 @@ def memory(benches):
         if not b.states:
             print('  no "# meminfo phase=" lines (not a bench run?)')
             continue
-        print('  %-12s %7s %13s %9s %11s  %s' % ('after', 'done', 'MemAvailable', 'Slab',
-                                               'SUnreclaim', 'virtio/rpmsg/ctrl/ept/rproc, '
-                                               'max ids v/c/r, init fds'))
+        print('  %-12s %7s %13s %9s %11s  %-53s %s' % (
+            'after', 'done', 'MemAvailable', 'Slab', 'SUnreclaim',
+            'virtio/rpmsg/ctrl/ept/rproc, max ids v/c/r, init fds',
+            'recovery>echo ms boot/attach'))
+        last = -1
         for st in b.states:
             # init's lines (start, each part, end), not the test's per class
             if 'done' not in st and st['phase'] not in ('start', 'end'):
                 continue
-            print('  %-12s %7s %13s %9s %11s  %s/%s/%s/%s/%s, %s/%s/%s, %s' % (
+            # the median recovery of each mode since the previous line
+            idx = st.get('idx', last)
+            med = []
+            for mode in ('boot', 'attach'):
+                vals = [c['echo_us'] for c in b.run.cycles if last < c['idx'] < idx and c['ok']
+                        and c.get('mode') == mode and c.get('class') != 'floor'
+                        and c['echo_us'] >= 0]
+                med.append('%.1f' % (statistics.median(vals) / 1000) if vals else '-')
+            last = idx
+            print('  %-12s %7s %13s %9s %11s  %-53s %s' % (
                 st['phase'], st.get('done', '-'), st.get('MemAvailable', '-'), st.get('Slab', '-'),
                 st.get('SUnreclaim', '-'),
-                *[st.get(k, '-') for k in ('virtio', 'rpmsg_bus', 'rpmsg_ctrl', 'rpmsg_ept',
-                                           'remoteproc', 'virtio_max_id', 'rpmsg_ctrl_max_id',
-                                           'remoteproc_max_id', 'init_fds')]))
+                '%s/%s/%s/%s/%s, %s/%s/%s, %s' % tuple(
+                    st.get(k, '-') for k in ('virtio', 'rpmsg_bus', 'rpmsg_ctrl', 'rpmsg_ept',
+                                             'remoteproc', 'virtio_max_id', 'rpmsg_ctrl_max_id',
+                                             'remoteproc_max_id', 'init_fds')),
+                '/'.join(med)))
     print()
     print('-- drift per 1000 recoveries of each processor, after the warm-up')
     print('   (least-squares slope over the points from the last warm-up part on;')

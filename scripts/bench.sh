@@ -13,7 +13,7 @@
 # scripts/bench-report.py; consoles in build/bench/{debug,prod}/console.log.
 #
 # Environment: CYCLES (10000), DEBUG_CYCLES (1000), CHUNK (1000),
-# DEBUG_CHUNK (CHUNK), CLASSES (watchdog,floor), TIMELINE (20 traced cycles
+# DEBUG_CHUNK (250), CLASSES (watchdog,floor), TIMELINE (20 traced cycles
 # per class and processor; 0: none), KERNELS ("debug prod"), E2E_APPEND
 # (more kernel arguments). The two kernels run at the same time, one QEMU
 # each.
@@ -42,7 +42,7 @@ pids=() args=()
 for k in $kernels; do
 	if [ "$k" = debug ]; then
 		kernel=$build/kunit/arch/arm64/boot/Image.gz cycles=${DEBUG_CYCLES:-1000}
-		more="e2e.chunk=${DEBUG_CHUNK:-${CHUNK:-1000}}"
+		more="e2e.chunk=${DEBUG_CHUNK:-250}"
 	else
 		# no kmemleak in this kernel: the scan is skipped, not failed
 		kernel=$build/prod/arch/arm64/boot/Image.gz cycles=${CYCLES:-10000}

@@ -569,7 +569,8 @@ static void bench_state(const char *phase, long done)
 /*
  * The recovery bench, in parts:
  *   compare   e2e.chunk cycles of e2e.classes (the recovery classes and the
- *             floor), for the recovery/floor ratio; also the warm-up
+ *             floor), for the recovery/floor ratio, in runs of 100 cycles;
+ *             also the warm-up
  *   timeline  e2e.timeline cycles of the same classes, traced
  *   drift     the recovery classes alone, e2e.chunk cycles per run, until
  *             each processor recovered e2e.cycles times
@@ -580,7 +581,7 @@ static int run_bench(const struct opts *o)
 	static char recovery[256];
 	const char *classes = o->classes ? o->classes : "watchdog,floor";
 	long chunk = o->chunk > 0 ? o->chunk : 1000;
-	long done, n;
+	long done, first, n;
 	char *p, *tok, *save;
 	int status;
 
@@ -595,8 +596,16 @@ static int run_bench(const struct opts *o)
 	}
 	free(p);
 
-	done = o->cycles < chunk ? o->cycles : chunk;
-	status = bench_part(o, "compare", done, classes);
+	/*
+	 * The test runs one class after the other: in slices of 100 cycles
+	 * the floor and the recoveries alternate every few seconds, so that
+	 * a change of the host's load does not fall on one of them only.
+	 */
+	first = o->cycles < chunk ? o->cycles : chunk;
+	for (done = 0, status = 0; done < first && !status; done += n) {
+		n = first - done < 100 ? first - done : 100;
+		status = bench_part(o, "compare", n, classes);
+	}
 	bench_state("compare", done);
 	if (status)
 		return status;
