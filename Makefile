@@ -14,14 +14,15 @@ test:
 demo:
 	@scripts/demo.sh
 
-## make bench: 1000 recoveries per processor (and as many plain restarts),
-## growth over the cycles, memory drift, recovery/restart ratio.
-## (CYCLES=100 for a shorter run; CLASSES=watchdog,mmu_fault,floor for others)
+## make bench: recoveries again and again on the debug kernel (KASAN, lockdep,
+## kmemleak) and on a production-like one (build/prod), side by side:
+## recovery/floor (plain restart) ratio, growth, memory drift per 1000
+## recoveries, device/id/file counts, the timeline of one recovery per mode.
+## (CYCLES=10000 production, DEBUG_CYCLES=1000, CHUNK=1000, CLASSES=watchdog,floor;
+## see scripts/bench.sh)
 bench: deps
 	@scripts/make-tree.sh
-	@scripts/kunit.sh >build/bench-kunit.log 2>&1 || echo "KUnit failed: build/bench-kunit.log"
-	@E2E_APPEND="e2e.classes=$${CLASSES:-watchdog,floor} $$E2E_APPEND" \
-		scripts/e2e-run.sh -m bench -c $${CYCLES:-1000}
+	@scripts/bench.sh
 
 ## make tree: build/linux, base + patches/ (FORCE=1 to re-apply over local commits).
 tree: deps

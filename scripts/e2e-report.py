@@ -1,14 +1,12 @@
 #!/usr/bin/env python3
 """Read the console log of an end-to-end recovery run (build/e2e/console.log)
-or the output of remoteproc_recovery_test run on a board.
+or the output of remoteproc_recovery_test run on a board (make bench's
+report is bench-report.py).
 
   e2e-report.py [LOG]            table per crash class and mode: cycles,
                                  failures, median/p95 of crash->state,
                                  crash->channel, crash->first echo; then the
                                  kernel log of one recovery per mode
-  e2e-report.py --bench [LOG]    drift over a long run: first 100 against
-                                 last 100 cycles, MemAvailable and Slab start
-                                 to end, recovery against the stop/start floor
   e2e-report.py --results [LOG]  "pass|fail|skip e2e: <case>" per test case,
                                  one per mode (boot, attach) for every class
                                  having run all its cycles on each processor
@@ -193,59 +191,6 @@ def summary(run):
         print('  kernel: ' + s)
 
 
-def bench(run):
-    print('== drift over the run')
-    print('%-16s %-6s %6s  %14s  %14s  %7s' % ('class', 'mode', 'cycles', 'first median',
-                                               'last median', 'growth'))
-    for (cls, mode), cs in run.groups().items():
-        vals = [c['echo_us'] for c in cs if c['ok'] and c['echo_us'] >= 0]
-        if len(vals) < 2:
-            continue
-        n = min(100, len(vals) // 2)
-        a, b = statistics.median(vals[:n]), statistics.median(vals[-n:])
-        print('%-16s %-6s %6d  %11.1f ms  %11.1f ms  %6.2fx' % (
-            cls, mode, len(vals), a / 1000, b / 1000, b / a if a else float('nan')))
-    print('  (crash>first echo; first and last %s cycles of each row)' % 'min(100, half)')
-    # init's start/end lines (caches dropped), the test's line after each class
-    s, e = run.meminfo.get('start'), run.meminfo.get('end')
-    phases = [p for p in run.memorder if p not in ('start', 'end')]
-    w = run.meminfo[phases[0]] if phases else None
-    last = run.meminfo[phases[-1]] if phases else None
-    if s and e:
-        print()
-        print('%-13s %10s %17s %10s %12s %16s' % ('', 'start', 'after 1st class', 'end',
-                                                  'drift', 'drift from 1st'))
-        for key in ('MemAvailable', 'Slab', 'SUnreclaim'):
-            if key in s and key in e:
-                warm = w.get(key) if w else None
-                print('%-13s %7d kB %14s %7d kB %+9d kB %16s' % (
-                    key, s[key], '%d kB' % warm if warm is not None else '-', e[key],
-                    e[key] - s[key],
-                    '%+d kB' % (last[key] - warm) if warm is not None and len(phases) > 1
-                    else '-'))
-        print('  (KASAN keeps freed objects in quarantine and kmemleak tracks every object:')
-        print('   Slab grows until those fill up; "drift from 1st" compares the test\'s own')
-        print('   lines after the first and the last class, past that warm-up)')
-    else:
-        print('meminfo: no start/end lines')
-    print()
-    print('%-6s %13s %13s %7s %13s %13s %7s' % ('mode', 'recovery>echo', 'floor>echo',
-                                                'ratio', 'recov>state', 'floor>state', 'ratio'))
-    for mode in sorted({c.get('mode') for c in run.cycles}):
-        row = [mode]
-        for key in ('echo_us', 'state_us'):
-            rec = [c[key] for c in run.cycles if c['ok'] and c.get('mode') == mode and
-                   c.get('class') not in ('floor', 'recover') and c[key] >= 0]
-            flo = [c[key] for c in run.cycles if c['ok'] and c.get('mode') == mode and
-                   c.get('class') == 'floor' and c[key] >= 0]
-            r = statistics.median(rec) if rec else None
-            f = statistics.median(flo) if flo else None
-            row += ['%10.1f ms' % (r / 1000) if r is not None else '-',
-                    '%10.1f ms' % (f / 1000) if f is not None else '-',
-                    '%6.2fx' % (r / f) if r is not None and f else '-']
-        print('%-6s %13s %13s %7s %13s %13s %7s' % tuple(row))
-
-
 def results(run):
     why = {}
     for c in run.cycles:
@@ -276,7 +221,9 @@ def results(run):
     else:
         print('pass ' + name)
     name = 'e2e: kmemleak: scanned after the test, no suspected leak'
-    if run.leaks is None:
+    if run.leaks is None and run.cmdline.get('e2e_kmemleak') == '0':
+        print('skip %s: not scanned (e2e.kmemleak=0)' % name)
+    elif run.leaks is None:
         print('fail %s: %s' % (name, run.leaks_not or 'no "# kmemleak suspects=" line (scan not run)'))
     elif run.leaks:
         print('fail %s: %d suspect(s)' % (name, run.leaks))
@@ -305,6 +252,9 @@ def coverage(run, mode):
                        c['n'] >= 1 and c['ok'])
             # the "disabled" test runs one recover cycle per processor
             want_n = 1 if cls == 'recover' else cycles
+            # the bench runs the floor in its first part only (e2e-init.c)
+            if cls == 'floor' and run.cmdline.get('e2e_mode') == 'bench':
+                want_n = min(cycles, int(run.cmdline.get('e2e_chunk', '1000') or 1000))
             if done < want_n:
                 short.append('%s %s %d of %d' % (p, cls, done, want_n))
     if short:
@@ -320,8 +270,6 @@ def main():
     run = Run(path)
     if '--results' in sys.argv:
         results(run)
-    elif '--bench' in sys.argv:
-        bench(run)
     else:
         print('== remoteproc crash recovery, end to end (%s)' % path)
         summary(run)

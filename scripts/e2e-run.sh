@@ -12,7 +12,8 @@
 # whole run; by default from the cycles), E2E_BOOT (1), E2E_ATTACH (1),
 # E2E_VDEVS (1) simulated processors, E2E_SMP (QEMU's 1), E2E_MEM (1024),
 # E2E_KERNEL (build/kunit/arch/arm64/boot/Image.gz), E2E_APPEND (more
-# kernel arguments), E2E_VERBOSE=1 shows the console while it runs.
+# kernel arguments), E2E_OUT (where console.log and results.txt go;
+# build/e2e), E2E_VERBOSE=1 shows the console while it runs.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,7 +30,7 @@ while getopts c:m:t: o; do
 done
 shift $((OPTIND - 1))
 
-out=$build/e2e
+out=${E2E_OUT:-$build/e2e}
 kernel=${E2E_KERNEL:-$build/kunit/arch/arm64/boot/Image.gz}
 config=$(dirname "$kernel")/../../../.config
 log=$out/console.log
@@ -59,7 +60,7 @@ start=$(date +%s)
 cpu=max,pauth-impdef=on
 qemu=(qemu-system-aarch64 -machine virt -cpu "$cpu" -m "${E2E_MEM:-1024}"
 	${E2E_SMP:+-smp "$E2E_SMP"} -nodefaults -nographic -serial stdio -no-reboot
-	-kernel "$kernel" -initrd "$out/initramfs.cpio.gz" -append "$append")
+	-kernel "$kernel" -initrd "$build/e2e/initramfs.cpio.gz" -append "$append")
 if [ "${E2E_VERBOSE:-0}" = 1 ]; then
 	timeout -k 10 "$hard" "${qemu[@]}" </dev/null 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
@@ -79,7 +80,7 @@ elif [ "$status" != 0 ]; then
 fi
 
 python3 "$top/scripts/e2e-report.py" "$log"
-[ "$mode" = bench ] && python3 "$top/scripts/e2e-report.py" --bench "$log"
+[ "$mode" = bench ] && python3 "$top/scripts/bench-report.py" "$log"
 echo
 grep '^fail' "$results" || true
 say "$(grep -c '^pass' "$results") passed, $(grep -c '^fail' "$results") failed in $took s; console: $(realpath --relative-to="$top" "$log")"

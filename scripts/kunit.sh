@@ -6,11 +6,27 @@
 # previous run; when the kernel does not build, its image is removed too,
 # so that nothing boots a stale kernel.
 #   scripts/kunit.sh [kunit.py exec argument...]
+#   scripts/kunit.sh --build-only   (make bench: build the kernel, run nothing,
+#                                    leave the last run's results alone)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kunitconfig=drivers/remoteproc/.kunitconfig
 kbuild=$build/kunit
+common=(--arch=arm64 --build_dir="$kbuild" --kunitconfig="$kunitconfig")
+build_kernel() {
+	(cd "$tree" && python3 tools/testing/kunit/kunit.py build "${common[@]}" \
+		--cross_compile="$CROSS_COMPILE" --jobs="$(nproc)")
+}
+no_kernel() { rm -f "$kbuild/vmlinux" "$kbuild"/arch/arm64/boot/Image*; }
+
+if [ "${1:-}" = --build-only ]; then
+	[ -f "$tree/$kunitconfig" ] || die "no build/linux/$kunitconfig: run 'make tree' first"
+	build_kernel && exit 0
+	no_kernel
+	die "the KUnit kernel does not configure or build"
+fi
+
 results=$build/results/kunit.txt
 out=$build/results/kunit.out
 mkdir -p "$build/results"
@@ -20,13 +36,11 @@ fail() { echo "fail $*" >>"$results"; say "FAIL: $*"; exit 1; }
 
 [ -f "$tree/$kunitconfig" ] || fail "kunit: no $kunitconfig in build/linux"
 cd "$tree" || fail "kunit: no build/linux"
-common=(--arch=arm64 --build_dir="$kbuild" --kunitconfig="$kunitconfig")
 
-python3 tools/testing/kunit/kunit.py build "${common[@]}" \
-	--cross_compile="$CROSS_COMPILE" --jobs="$(nproc)" 2>&1 | tee "$out"
+build_kernel 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
-	rm -f "$kbuild/vmlinux" "$kbuild"/arch/arm64/boot/Image*
+	no_kernel
 	fail "kunit: the kernel does not configure or build (kunit.py build exited $status; build/results/kunit.out)"
 fi
 
