@@ -2,9 +2,11 @@
 # make prove-fixes: for every fix in the series (a patch with a Fixes: tag),
 # build the KUnit kernel with that patch reverted, everything else applied,
 # run the suites and show which tests fail. A fix that no test catches fails
-# the target. When a fix does not revert alone because later patches build
-# on it, it is reverted together with the fewest of them (the earliest
-# first), which the table names.
+# the target. When a fix does not revert alone because later patches added
+# lines beside its own, only its own lines are removed
+# (scripts/revert-own-lines.py); when later patches build on it, it is
+# reverted together with the fewest of them (the earliest first). The table
+# says which.
 #
 # One worktree (build/prove/linux) and one build directory (build/prove/kunit)
 # are reused across the fixes, so that each build is incremental; laid out as
@@ -60,11 +62,18 @@ else
 	say "NOTE: no build/results/kunit.txt (scripts/kunit.sh): failures are not compared with the series"
 fi
 
-# Revert $@ (newest first) on top of series in the worktree
+# Revert $@ (newest first) on top of series in the worktree. A fix alone
+# whose conflicts are later patches' lines beside its own is reverted by
+# removing its own lines (own_lines=1).
 revert() {
 	git -C "$src" revert --abort >/dev/null 2>&1
 	git -C "$src" checkout -q -f --detach "$head" && git -C "$src" clean -q -fdx &&
 		git -C "$src" revert --no-edit "$@" >/dev/null 2>&1 && return 0
+	if [ $# -eq 1 ] && (cd "$src" && python3 "$top/scripts/revert-own-lines.py" "$1") &&
+		GIT_EDITOR=true git -C "$src" revert --continue >/dev/null 2>&1; then
+		own_lines=1
+		return 0
+	fi
 	git -C "$src" revert --abort >/dev/null 2>&1
 	return 1
 }
@@ -105,7 +114,7 @@ for fix in "${fixes[@]}"; do
 	# later patches that touch the fix's files, in series order
 	mapfile -t later < <(git -C "$tree" rev-list --reverse "$fix..$head" -- \
 		$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$fix"))
-	with=() log=$logs/$fname.log failed= t0=$(date +%s)
+	with=() log=$logs/$fname.log failed= t0=$(date +%s) own_lines=0
 	while :; do
 		if ! revert_set; then
 			failed="does not revert, even with the later patches on its files"
@@ -129,6 +138,8 @@ for fix in "${fixes[@]}"; do
 		with+=($more)
 	done
 	names=$(for c in "${with[@]}"; do name_of "$c"; done | paste -sd, -)
+	[ "$own_lines" -eq 0 ] || [ -n "$names" ] ||
+		names="its own lines only (later lines beside them kept)"
 	if [ -n "$failed" ]; then
 		bad=$((bad + 1))
 		rows+=("$fname|$(subject "$fix")|$names|NOT PROVEN: $failed")
@@ -154,7 +165,8 @@ for fix in "${fixes[@]}"; do
 	say "$(( $(date +%s) - t0 )) s: ${failed:-no test failed}"
 	[ -n "$failed" ] || bad=$((bad + 1))
 	fails[$fix]=$failed partners[$fix]="${with[*]}"
-	rows+=("$fname|$(subject "$fix")|${names:+reverted with $names (they build on it)}|${failed:-NOT PROVEN: no test fails without it}")
+	[ "${#with[@]}" -eq 0 ] || names="reverted with $names (they build on it)"
+	rows+=("$fname|$(subject "$fix")|$names|${failed:-NOT PROVEN: no test fails without it}")
 done
 
 # A fix reverted with later fixes is not proven on its own when the tests
