@@ -36,7 +36,7 @@ mapfile -t pfiles < <(series_files)
 
 # Directories to build: those of the C files the series touches, and always
 # the remoteproc and rpmsg cores.
-dirs=$( (echo drivers/remoteproc drivers/rpmsg
+dirs=$( (printf '%s\n' drivers/remoteproc drivers/rpmsg
 	git -C "$tree" diff --name-only base series -- '*.c' | xargs -r -n1 dirname |
 		grep -v '^tools/') | sort -u | sed 's|$|/|')
 touched=$(git -C "$tree" diff --name-only --diff-filter=AM base series -- '*.c' '*.h' | grep -v '^tools/')
@@ -87,14 +87,22 @@ selftest() {
 	{ make -s -C "$src" O="$obj" headers &&
 		CFLAGS=-Werror make -C "$src/tools/testing/selftests/remoteproc" \
 			OUTPUT="$obj/selftest" KHDR_INCLUDES="-isystem $obj/usr/include"; } >"$log" 2>&1 &&
-		[ -x "$obj/selftest/remoteproc_recovery_test" ]
+		[ -x "$obj/selftest/remoteproc_recovery_test" ] &&
+		{ [ ! -f "$src/tools/testing/selftests/remoteproc/remoteproc_recovery_bench.c" ] ||
+			[ -x "$obj/selftest/remoteproc_recovery_bench" ]; }
 }
 
+# The commit whose configuration $obj/.config is; a commit that changes no
+# Kconfig file and no .kunitconfig has the same one (configuring takes longer
+# than building most patches).
+configured=""
 cp "$build/kunit/.config" "$obj/.config"
 if ! checkout base || ! configure; then
 	record fail "build: base does not configure ($obj/config.log)"
 elif ! build_dirs 2 "$obj/base.log"; then
 	record fail "build: base does not build ($obj/base.log)"
+else
+	configured=base
 fi
 warnings "$obj/base.log" >"$obj/base.warnings"
 
@@ -106,10 +114,15 @@ for c in "${commits[@]}"; do
 		record fail "build: $p: git checkout failed"
 		continue
 	fi
-	if ! configure; then
-		tail -20 "$obj/config.log"
-		record fail "build: $p: configuring failed ($obj/config.log)"
-		continue
+	if [ -z "$configured" ] ||
+		! git -C "$tree" diff --quiet "$configured" "$c" -- '*Kconfig*' "$kunitconfig"; then
+		configured=""
+		if ! configure; then
+			tail -20 "$obj/config.log"
+			record fail "build: $p: configuring failed ($obj/config.log)"
+			continue
+		fi
+		configured=$c
 	fi
 	off=$(for s in $(new_symbols "$c"); do
 		grep -qx "CONFIG_$s=y" "$obj/.config" || echo "CONFIG_$s"

@@ -3,22 +3,23 @@
  * /init of the end-to-end test initramfs.
  *
  * Mounts proc, sysfs, devtmpfs and debugfs, waits for the simulated remote
- * processors the command line asks for, runs the recovery selftest and
- * powers off. Its output, and the selftest's, goes through /dev/kmsg so that
+ * processors the command line asks for, runs the recovery selftest (or the
+ * recovery bench) and powers off. Its output, and the selftest's, goes through /dev/kmsg so that
  * every line reaches the console whole, time-stamped and in order with the
  * kernel's messages.
  *
  * Command line (the kernel ignores these dotted parameters):
  *   e2e.test=PATH      the test to run (default /remoteproc_recovery_test)
  *   e2e.mode=test      run every test case (default)
- *   e2e.mode=bench     run only the recovery cycles (fixture "recovery"), in
+ *   e2e.mode=bench     run the recovery bench (e2e.bench) instead, in
  *                      parts (see run_bench()): e2e.cycles recoveries per
  *                      processor, e2e.classes (RPROC_CLASSES) for the first
  *                      e2e.chunk cycles, the recovery classes alone after;
  *                      e2e.timeline=N cycles traced with function_graph
+ *   e2e.bench=PATH     bench: the program (default /remoteproc_recovery_bench)
  *   e2e.chunk=N        bench: cycles per part (default 1000)
  *   e2e.timeline=N     bench: cycles per class traced (default 0: none)
- *   e2e.args="..."     more arguments for the test (harness filters)
+ *   e2e.args="..."     more arguments for the test (harness filters; not the bench)
  *   e2e.wait=S         wait up to S seconds for the remoteproc_sim.boot +
  *                      remoteproc_sim.attach processors to be up (default 120)
  *   e2e.kmemleak=0     do not scan for leaks at the end
@@ -40,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +199,7 @@ static void print_counts(const char *phase)
 
 struct opts {
 	const char *test;
+	const char *bench;
 	const char *mode;
 	char *args;
 	int wait_s;
@@ -263,6 +266,8 @@ static void parse_cmdline(struct opts *o)
 		key += 4;
 		if (!strcmp(key, "test")) {
 			o->test = val;
+		} else if (!strcmp(key, "bench")) {
+			o->bench = val;
 		} else if (!strcmp(key, "mode")) {
 			o->mode = val;
 		} else if (!strcmp(key, "args")) {
@@ -343,21 +348,18 @@ static void wait_procs(const struct opts *o)
 
 /* ----- running the test ----- */
 
-static int run_test(const struct opts *o)
+/* Run @prog (with e2e.args when @args), relaying its output */
+static int run_prog(const struct opts *o, const char *prog, bool args)
 {
-	char *argv[MAX_ARGS + 4];
+	char *argv[MAX_ARGS + 2];
 	char buf[4096], *line;
 	size_t have = 0;
 	int pfd[2], argc = 0, status;
 	pid_t pid;
 	ssize_t n;
 
-	argv[argc++] = (char *)o->test;
-	if (o->mode && !strcmp(o->mode, "bench")) {
-		argv[argc++] = "-f";
-		argv[argc++] = "recovery";
-	}
-	if (o->args)
+	argv[argc++] = (char *)prog;
+	if (args && o->args)
 		argc += split(o->args, argv + argc, MAX_ARGS);
 	argv[argc] = NULL;
 
@@ -371,8 +373,8 @@ static int run_test(const struct opts *o)
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		close(pfd[1]);
-		execv(o->test, argv);
-		dprintf(2, "# init: exec %s: %s\n", o->test, strerror(errno));
+		execv(prog, argv);
+		dprintf(2, "# init: exec %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -542,7 +544,7 @@ static void ftrace_dump(void)
 	trace_write("set_ftrace_filter", "");
 }
 
-/* One run of the test: @cycles cycles per processor of @classes */
+/* One run of the bench: @cycles cycles per processor of @classes */
 static int bench_part(const struct opts *o, const char *part, long cycles,
 		      const char *classes)
 {
@@ -552,7 +554,7 @@ static int bench_part(const struct opts *o, const char *part, long cycles,
 	setenv("RPROC_CYCLES", val, 1);
 	setenv("RPROC_CLASSES", classes, 1);
 	say("# bench part=%s cycles=%ld classes=%s", part, cycles, classes);
-	return run_test(o);
+	return run_prog(o, o->bench, false);
 }
 
 static void bench_state(const char *phase, long done)
@@ -674,6 +676,7 @@ int main(void)
 {
 	struct opts o = {
 		.test = "/remoteproc_recovery_test",
+		.bench = "/remoteproc_recovery_bench",
 		.mode = "test",
 		.wait_s = 120,
 		.kmemleak = 1,
@@ -701,14 +704,14 @@ int main(void)
 
 	setenv("PATH", "/", 1);
 	parse_cmdline(&o);
-	say("# init: e2e mode=%s test=%s", o.mode, o.test);
+	say("# init: e2e mode=%s test=%s", o.mode, strcmp(o.mode, "bench") ? o.test : o.bench);
 	wait_procs(&o);
 	print_meminfo("start");
 
 	if (!strcmp(o.mode, "bench"))
 		status = run_bench(&o);
 	else
-		status = run_test(&o);
+		status = run_prog(&o, o.test, true);
 
 	print_meminfo("end");
 	if (o.kmemleak)

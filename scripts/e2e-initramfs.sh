@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the end-to-end test's initramfs, build/e2e/initramfs.cpio.gz: a static
-# /init (mounts, runs the test, powers off) and the remoteproc recovery
-# selftest, for arm64. Does nothing when no input changed.
+# /init (mounts, runs the test, powers off), the remoteproc recovery
+# selftest and its bench, for arm64. Does nothing when no input changed.
 #
 # Sources: the selftest from build/linux (tools/testing/selftests/remoteproc,
 # or $E2E_SELFTEST_DIR), the init from scripts/e2e-init.c.
@@ -18,7 +18,9 @@ st=${E2E_SELFTEST_DIR:-}
 if [ -z "$st" ]; then
 	st=$selftests/remoteproc
 fi
-[ -f "$st/remoteproc_recovery_test.c" ] || die "no remoteproc_recovery_test.c (set E2E_SELFTEST_DIR)"
+for f in remoteproc_recovery_test.c remoteproc_recovery_bench.c remoteproc_util.c remoteproc_util.h; do
+	[ -f "$st/$f" ] || die "no $f in $st (set E2E_SELFTEST_DIR)"
+done
 init_src=$top/scripts/e2e-init.c
 [ -f "$selftests/kselftest_harness.h" ] || die "no $selftests/kselftest_harness.h: run 'make tree' first"
 command -v "$cc" >/dev/null || die "no $cc: run scripts/install-deps.sh"
@@ -40,7 +42,8 @@ fi
 cflags=(-static -Wall -O2 -isystem "$hdr/include" -I "$selftests/kselftest")
 
 inputs() {
-	cat "$0" "$st/remoteproc_recovery_test.c" "$init_src" \
+	cat "$0" "$st"/remoteproc_recovery_test.c "$st"/remoteproc_recovery_bench.c \
+		"$st"/remoteproc_util.[ch] "$init_src" \
 		"$selftests/kselftest_harness.h" "$selftests/kselftest.h" \
 		"$hdr/include/linux/rpmsg.h"
 	echo "${cflags[*]}"
@@ -55,11 +58,13 @@ fi
 root=$out/root
 rm -rf "$root"
 mkdir -p "$root"/{dev,proc,sys,tmp}
-say "building /init and remoteproc_recovery_test ($st)"
+say "building /init, remoteproc_recovery_test and remoteproc_recovery_bench ($st)"
 "$cc" "${cflags[@]}" -o "$root/init" "$init_src"
 # from its directory, so that the harness' messages name the file briefly
-(cd "$st" && "$cc" "${cflags[@]}" -o "$root/remoteproc_recovery_test" remoteproc_recovery_test.c)
-"${CROSS_COMPILE}strip" "$root/init" "$root/remoteproc_recovery_test"
+for prog in remoteproc_recovery_test remoteproc_recovery_bench; do
+	(cd "$st" && "$cc" "${cflags[@]}" -o "$root/$prog" "$prog.c" remoteproc_util.c)
+done
+"${CROSS_COMPILE}strip" "$root/init" "$root/remoteproc_recovery_test" "$root/remoteproc_recovery_bench"
 # The kernel opens /dev/console for /init before devtmpfs is mounted
 if [ "$(id -u)" = 0 ]; then
 	mknod -m 600 "$root/dev/console" c 5 1

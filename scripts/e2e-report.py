@@ -7,7 +7,8 @@ report is bench-report.py).
                                  failures, median/p95 of crash->state,
                                  crash->channel, crash->first echo; then the
                                  kernel log of one recovery per mode
-  e2e-report.py --results [LOG]  "pass|fail|skip e2e: <case>" per test case,
+  e2e-report.py --results [LOG]  "pass|fail|skip e2e: <case>" per test case
+                                 (a bench run: one for all its cycles),
                                  one per mode (boot, attach) for every class
                                  having run all its cycles on each processor
                                  the kernel command line asks for, one for
@@ -201,14 +202,25 @@ def results(run):
     for status, name, reason in run.cases:
         extra = why.get(name) if status == 'fail' else None
         print('%s e2e: %s%s' % (status, name, ': ' + extra if extra else ''))
-    if not run.cases:
+    bench = run.cmdline.get('e2e_mode') == 'bench'
+    if bench:
+        # remoteproc_recovery_bench prints cycles, no test case
+        bad = [c for c in run.cycles if not c['ok']]
+        name = 'e2e: bench: every recovery cycle succeeded'
+        if bad:
+            print('fail %s: %d of %d failed, first: %s %s cycle %d: %s' % (
+                name, len(bad), len(run.cycles), bad[0].get('rproc'), bad[0].get('class'),
+                bad[0]['n'], bad[0].get('why', '')))
+        elif run.cycles:
+            print('pass %s (%d cycles)' % (name, len(run.cycles)))
+    elif not run.cases:
         print('fail e2e: no test case ran')
-    elif not any(c['ok'] for c in run.cycles):
+    if not any(c['ok'] for c in run.cycles):
         print('fail e2e: no recovery cycle succeeded (no remote processor tested?)')
     if run.exit is None:
         print('fail e2e: the run did not finish (no E2E-EXIT line: hang, panic or timeout)')
-    elif run.exit != 0 and not any(c[0] == 'fail' for c in run.cases):
-        print('fail e2e: the test exited with status %d' % run.exit)
+    elif run.exit != 0 and not any(c[0] == 'fail' for c in run.cases) and not (bench and bad):
+        print('fail e2e: the %s exited with status %d' % ('bench' if bench else 'test', run.exit))
     for mode in ('boot', 'attach'):
         name = 'e2e: %s mode: every class ran all its cycles' % mode
         missing = coverage(run, mode)

@@ -13,7 +13,7 @@ set -uo pipefail
 
 kunitconfig=drivers/remoteproc/.kunitconfig
 kbuild=$build/kunit
-common=(--arch=arm64 --build_dir="$kbuild" --kunitconfig="$kunitconfig")
+common=(--arch=arm64 --build_dir="$kbuild" "${kunit_configs[@]}")
 build_kernel() {
 	(cd "$tree" && python3 tools/testing/kunit/kunit.py build "${common[@]}" \
 		--cross_compile="$CROSS_COMPILE" --jobs="$(nproc)")

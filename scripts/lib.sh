@@ -23,6 +23,10 @@ export PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$top
 # threads and the simulated firmware's notifications run in parallel.
 kunit_qemu_args=(--qemu_args="-smp 2")
 
+# The KUnit kernel's configuration: the series' .kunitconfig, and what
+# make test leaves out of the arm64 defaults to build faster.
+kunit_configs=(--kunitconfig=drivers/remoteproc/.kunitconfig --kunitconfig="$top/scripts/kunit-lean.config")
+
 # Patch files in series order.
 series_files() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$patches/series" 2>/dev/null || true

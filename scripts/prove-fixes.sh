@@ -22,7 +22,6 @@ src=$build/prove/linux
 kbuild=$build/prove/kunit
 logs=$build/prove-fixes
 table=$build/prove-fixes.txt
-kunitconfig=drivers/remoteproc/.kunitconfig
 start=$(date +%s)
 
 [ -d "$tree/.git" ] || die "no build/linux: run 'make tree' first"
@@ -123,7 +122,7 @@ for fix in "${fixes[@]}"; do
 		[ "${#with[@]}" -eq 0 ] ||
 			say "reverting it with $(for c in "${with[@]}"; do name_of "$c"; done | paste -sd, -): they build on it"
 		(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=arm64 --build_dir="$kbuild" \
-			--kunitconfig="$kunitconfig" --cross_compile="$CROSS_COMPILE" --jobs="$(nproc)") >"$log" 2>&1 &&
+			"${kunit_configs[@]}" --cross_compile="$CROSS_COMPILE" --jobs="$(nproc)") >"$log" 2>&1 &&
 			break
 		# It reverts but does not build: revert the later patches that
 		# changed the files the compiler stops at too
@@ -148,7 +147,7 @@ for fix in "${fixes[@]}"; do
 	fi
 	rm -f "$kbuild/test.log"
 	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
-		--kunitconfig="$kunitconfig" "${kunit_qemu_args[@]}" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
+		"${kunit_configs[@]}" "${kunit_qemu_args[@]}" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
 	status=$?
 	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >"$logs/$fname.results" 2>&1 ||
 		echo "fail kunit: no test.log" >"$logs/$fname.results"
