@@ -15,7 +15,7 @@ new_tree() {
 	local tmp=$build/linux.new
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	tar -xJf /usr/src/linux-source-6.12.tar.xz -C "$tmp" --strip-components=1
+	tar -I 'xz -T0' -xf /usr/src/linux-source-6.12.tar.xz -C "$tmp" --strip-components=1
 	git -C "$tmp" init -q -b series
 	git -C "$tmp" config user.name "$team_name"
 	git -C "$tmp" config user.email "$team_email"

@@ -30,22 +30,23 @@ elif ! "$top/scripts/make-tree.sh" 2>&1 | tee "$build/make-tree.log"; then
 else
 	echo "pass series applies on linux-source-6.12 $(installed_base)" >"$build/results/tree.txt"
 	# The static gates start from the KUnit kernel's .config, and build
-	# while the suites run in QEMU, which keeps about one core of two busy.
-	# When the kernel does not build, kunit.sh records it and they run after.
+	# while the suites and the end-to-end run boot in QEMU, which keeps
+	# about one core of two busy. When the kernel does not build, kunit.sh
+	# records it and they run after.
 	check=""
 	if "$top/scripts/kunit.sh" --build-only; then
-		say "static gates in the background while the suites run (build/check.log)"
+		say "static gates in the background while QEMU runs (build/check.log)"
 		job check check-series.sh >"$build/check.log" 2>&1 &
 		check=$!
 	fi
 	job kunit kunit.sh
+	job e2e e2e.sh
 	if [ -n "$check" ]; then
 		wait "$check"
 		cat "$build/check.log"
 	else
 		job check check-series.sh
 	fi
-	job e2e e2e.sh
 fi
 
 echo
