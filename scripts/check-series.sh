@@ -267,7 +267,7 @@ lap "MAINTAINERS, spdxcheck, kernel-doc"
 # adds or changes. They are copied into a directory of their own for
 # coccicheck's M=, a C file with the headers beside it: coccicheck reports
 # file by file, so every other file reports the same on both sides, and
-# checking the whole of drivers/remoteproc took three times as long.
+# checking the whole of drivers/remoteproc took about twice as long.
 cocci() {
 	local rev=$1 dir=$obj/cocci/$1 f d
 	checkout "$rev" || return 1
