@@ -105,6 +105,32 @@ did_not_run() {
 	echo "$n"
 }
 
+# Run the suites' cases that kunit.py's --filter=$1 selects; add their
+# results to $results.
+run_suites() {
+	rm -f "$kbuild/test.log"
+	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
+		"${kunit_configs[@]}" "${kunit_qemu_args[@]}" --filter="$1" \
+		--timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
+	status=$((status | $?))
+	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >>"$results" 2>&1 ||
+		echo "fail kunit: no test.log ($1)" >>"$results"
+}
+
+# The failures in $1 that the whole series does not have, on one line
+new_failures() {
+	grep '^fail' "$1" | grep -v 'missing from this run' | sed 's/^fail //' |
+		while IFS= read -r t; do
+			grep -qxF "fail $t" "$baseline" 2>/dev/null || echo "$t"
+		done | sed -E 's/^(kernel log): no oops[^:]*: (.{0,100}).*/\1: \2/' | paste -sd';' - | sed 's/;/; /g'
+}
+
+# The test cases with the slow attribute, as an extended regex
+slow_cases() {
+	grep -h -A1 'KUNIT_CASE[A-Z_]*_ATTR(' "$src"/drivers/remoteproc/tests/*.c |
+		grep -B1 KUNIT_SPEED_SLOW | sed -nE 's/.*_ATTR\(([a-z0-9_]+).*/\1/p' | paste -sd'|' -
+}
+
 rows=() bad=0
 declare -A fails partners
 for fix in "${fixes[@]}"; do
@@ -113,7 +139,7 @@ for fix in "${fixes[@]}"; do
 	# later patches that touch the fix's files, in series order
 	mapfile -t later < <(git -C "$tree" rev-list --reverse "$fix..$head" -- \
 		$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$fix"))
-	with=() log=$logs/$fname.log failed= t0=$(date +%s) own_lines=0
+	with=() log=$logs/$fname.log failed= t0=$(date +%s) own_lines=0 status=0
 	while :; do
 		if ! revert_set; then
 			failed="does not revert, even with the later patches on its files"
@@ -145,20 +171,24 @@ for fix in "${fixes[@]}"; do
 		say "$failed"
 		continue
 	fi
-	rm -f "$kbuild/test.log"
-	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
-		"${kunit_configs[@]}" "${kunit_qemu_args[@]}" --timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
-	status=$?
-	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >"$logs/$fname.results" 2>&1 ||
-		echo "fail kunit: no test.log" >"$logs/$fname.results"
+	# The fast cases first; the slow ones (the hundred recoveries in a
+	# row) only when no fast case fails without the fix.
+	results=$logs/$fname.results
+	: >"$results"
+	run_suites 'speed>slow'
+	failed=$(new_failures "$results")
+	slow=
+	if [ -z "$failed" ]; then
+		run_suites 'speed=slow'
+		failed=$(new_failures "$results")
+	else
+		slow=$(slow_cases)
+	fi
 	[ -f "$top/expected-results.txt" ] &&
-		python3 "$top/scripts/expected-results.py" check kunit "$logs/$fname.results" >/dev/null
-	# failures without the fix that the whole series does not have
-	failed=$(grep '^fail' "$logs/$fname.results" | grep -v 'missing from this run' | sed 's/^fail //' |
-		while IFS= read -r t; do
-			grep -qxF "fail $t" "$baseline" 2>/dev/null || echo "$t"
-		done | sed -E 's/^(kernel log): no oops[^:]*: (.{0,100}).*/\1: \2/' | paste -sd';' - | sed 's/;/; /g')
-	missing=$(did_not_run "$logs/$fname.results")
+		python3 "$top/scripts/expected-results.py" check kunit "$results" >/dev/null
+	# The slow cases were not run when a fast one already failed
+	[ -z "$slow" ] || sed -i -E "/^fail [^:]+: ($slow)( \/ .*)?: missing from this run/d" "$results"
+	missing=$(did_not_run "$results")
 	[ "$missing" -eq 0 ] || failed="$failed${failed:+; }$missing case(s) did not run"
 	[ -n "$failed" ] || [ "$status" -eq 0 ] || failed="kunit.py exec exited $status"
 	say "$(( $(date +%s) - t0 )) s: ${failed:-no test failed}"
