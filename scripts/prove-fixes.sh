@@ -5,8 +5,11 @@
 # the target. When a fix does not revert alone because later patches added
 # lines beside its own, only its own lines are removed
 # (scripts/revert-own-lines.py); when later patches build on it, it is
-# reverted together with the fewest of them (the earliest first). The table
-# says which.
+# reverted together with the fewest of them (the earliest first). A fix
+# whose own lines later patches rewrote has its bug put back instead by a
+# diff on the code at the end of the series, scripts/prove-fixes.d/NNNN.diff,
+# when there is one. The table says which. The fast cases run first; the
+# slow ones (the hundred recoveries in a row) only when no fast case fails.
 #
 # One worktree (build/prove/linux) and one build directory (build/prove/kunit)
 # are reused across the fixes, so that each build is incremental; laid out as
@@ -131,6 +134,15 @@ slow_cases() {
 		grep -B1 KUNIT_SPEED_SLOW | sed -nE 's/.*_ATTR\(([a-z0-9_]+).*/\1/p' | paste -sd'|' -
 }
 
+# A fix whose lines later patches rewrote, so that reverting it means
+# reverting them too, has its bug put back by hand instead: $1, a diff on
+# the code at the end of the series, kept in scripts/prove-fixes.d/.
+put_back() {
+	git -C "$src" revert --abort >/dev/null 2>&1
+	git -C "$src" checkout -q -f --detach "$head" && git -C "$src" clean -q -fdx &&
+		git -C "$src" apply "$1" && git -C "$src" commit -q -a -m "Put back the bug $fname fixes"
+}
+
 rows=() bad=0
 declare -A fails partners
 for fix in "${fixes[@]}"; do
@@ -140,8 +152,11 @@ for fix in "${fixes[@]}"; do
 	mapfile -t later < <(git -C "$tree" rev-list --reverse "$fix..$head" -- \
 		$(git -C "$tree" diff-tree --no-commit-id --name-only -r "$fix"))
 	with=() log=$logs/$fname.log failed= t0=$(date +%s) own_lines=0 status=0
+	by_hand=$top/scripts/prove-fixes.d/$fname.diff
 	while :; do
-		if ! revert_set; then
+		if [ -f "$by_hand" ]; then
+			put_back "$by_hand" || { failed="$by_hand does not apply"; break; }
+		elif ! revert_set; then
 			failed="does not revert, even with the later patches on its files"
 			break
 		fi
@@ -150,6 +165,10 @@ for fix in "${fixes[@]}"; do
 		(cd "$src" && python3 tools/testing/kunit/kunit.py build --arch=arm64 --build_dir="$kbuild" \
 			"${kunit_configs[@]}" --cross_compile="$CROSS_COMPILE" --jobs="$(nproc)") >"$log" 2>&1 &&
 			break
+		if [ -f "$by_hand" ]; then
+			failed="the kernel does not build with ${by_hand#"$top"/} ($log)"
+			break
+		fi
 		# It reverts but does not build: revert the later patches that
 		# changed the files the compiler stops at too
 		files=$(sed -nE 's#^(\.\./linux/)?([^: ]+\.[ch]):[0-9]+:[0-9]+: error:.*#\2#p' "$log" | sort -u)
@@ -165,6 +184,7 @@ for fix in "${fixes[@]}"; do
 	names=$(for c in "${with[@]}"; do name_of "$c"; done | paste -sd, -)
 	[ "$own_lines" -eq 0 ] || [ -n "$names" ] ||
 		names="its own lines only (later lines beside them kept)"
+	[ ! -f "$by_hand" ] || names="not reverted: its bug put back by ${by_hand#"$top"/}"
 	if [ -n "$failed" ]; then
 		bad=$((bad + 1))
 		rows+=("$fname|$(subject "$fix")|$names|NOT PROVEN: $failed")
