@@ -17,7 +17,10 @@
 # Writes the table to build/prove-fixes.txt, each run's log to
 # build/prove-fixes/.
 #   scripts/prove-fixes.sh [NNNN...]   only the fixes of these patch numbers
-#   PROVE_TIMEOUT: seconds for one run of the suites (default 1200)
+#   PROVE_FAST_TIMEOUT: seconds for the fast cases (default 480; they take
+#                       about 2 minutes: a kernel that hangs after an oops
+#                       prints nothing more, and is stopped then)
+#   PROVE_TIMEOUT: seconds for the slow cases (default 1200)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -108,13 +111,13 @@ did_not_run() {
 	echo "$n"
 }
 
-# Run the suites' cases that kunit.py's --filter=$1 selects; add their
-# results to $results.
+# Run the suites' cases that kunit.py's --filter=$1 selects, for at most $2
+# seconds; add their results to $results.
 run_suites() {
 	rm -f "$kbuild/test.log"
 	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
 		"${kunit_configs[@]}" "${kunit_qemu_args[@]}" --filter="$1" \
-		--timeout="${PROVE_TIMEOUT:-1200}") >>"$log" 2>&1
+		--timeout="$2") >>"$log" 2>&1
 	status=$((status | $?))
 	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >>"$results" 2>&1 ||
 		echo "fail kunit: no test.log ($1)" >>"$results"
@@ -195,11 +198,11 @@ for fix in "${fixes[@]}"; do
 	# row) only when no fast case fails without the fix.
 	results=$logs/$fname.results
 	: >"$results"
-	run_suites 'speed>slow'
+	run_suites 'speed>slow' "${PROVE_FAST_TIMEOUT:-480}"
 	failed=$(new_failures "$results")
 	slow=
 	if [ -z "$failed" ]; then
-		run_suites 'speed=slow'
+		run_suites 'speed=slow' "${PROVE_TIMEOUT:-1200}"
 		failed=$(new_failures "$results")
 	else
 		slow=$(slow_cases)
