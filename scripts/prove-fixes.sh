@@ -21,6 +21,10 @@
 #                       about 2 minutes: a kernel that hangs after an oops
 #                       prints nothing more, and is stopped then)
 #   PROVE_TIMEOUT: seconds for the slow cases (default 1200)
+#   PROVE_QUIET, PROVE_SLOW_QUIET: seconds without a result after which a
+#                       run is stopped (default 120 for the fast cases, whose
+#                       longest takes about 15 s, 400 for the slow ones,
+#                       about 75 s each)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -112,12 +116,27 @@ did_not_run() {
 }
 
 # Run the suites' cases that kunit.py's --filter=$1 selects, for at most $2
-# seconds; add their results to $results.
+# seconds, stopping QEMU once no result came for $3 seconds (a kernel that
+# hangs after an oops prints nothing more); add their results to $results.
 run_suites() {
+	local pid size last=-1 quiet=0
 	rm -f "$kbuild/test.log"
-	(cd "$src" && python3 tools/testing/kunit/kunit.py exec --arch=arm64 --build_dir="$kbuild" \
-		"${kunit_configs[@]}" "${kunit_qemu_args[@]}" --filter="$1" \
-		--timeout="$2") >>"$log" 2>&1
+	(cd "$src" && PYTHONUNBUFFERED=1 python3 tools/testing/kunit/kunit.py exec --arch=arm64 \
+		--build_dir="$kbuild" "${kunit_configs[@]}" "${kunit_qemu_args[@]}" --filter="$1" \
+		--timeout="$2") >>"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		size=$(stat -c %s "$log")
+		if [ "$size" -ne "$last" ]; then
+			last=$size quiet=0
+		elif [ $((quiet += 5)) -ge "$3" ]; then
+			echo "prove-fixes.sh: no result for $3 s: stopping QEMU" >>"$log"
+			pkill -f -- "-kernel $kbuild/arch/arm64/boot/Image"
+			break
+		fi
+	done
+	wait "$pid"
 	status=$((status | $?))
 	python3 "$top/scripts/kunit-report.py" "$kbuild/test.log" >>"$results" 2>&1 ||
 		echo "fail kunit: no test.log ($1)" >>"$results"
@@ -198,11 +217,11 @@ for fix in "${fixes[@]}"; do
 	# row) only when no fast case fails without the fix.
 	results=$logs/$fname.results
 	: >"$results"
-	run_suites 'speed>slow' "${PROVE_FAST_TIMEOUT:-480}"
+	run_suites 'speed>slow' "${PROVE_FAST_TIMEOUT:-480}" "${PROVE_QUIET:-120}"
 	failed=$(new_failures "$results")
 	slow=
 	if [ -z "$failed" ]; then
-		run_suites 'speed=slow' "${PROVE_TIMEOUT:-1200}"
+		run_suites 'speed=slow' "${PROVE_TIMEOUT:-1200}" "${PROVE_SLOW_QUIET:-400}"
 		failed=$(new_failures "$results")
 	else
 		slow=$(slow_cases)
