@@ -18,13 +18,13 @@
 # build/prove-fixes/.
 #   scripts/prove-fixes.sh [NNNN...]   only the fixes of these patch numbers
 #   PROVE_FAST_TIMEOUT: seconds for the fast cases (default 480; they take
-#                       about 2 minutes: a kernel that hangs after an oops
-#                       prints nothing more, and is stopped then)
+#                       about a minute)
 #   PROVE_TIMEOUT: seconds for the slow cases (default 1200)
 #   PROVE_QUIET, PROVE_SLOW_QUIET: seconds without a result after which a
-#                       run is stopped (default 120 for the fast cases, whose
-#                       longest takes about 15 s, 400 for the slow ones,
-#                       about 75 s each)
+#                       run is stopped, as a kernel that hangs after an oops
+#                       prints nothing more (default 120 for the fast cases,
+#                       whose longest takes about 15 s, 400 for the slow
+#                       ones, about 75 s each)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
