@@ -19,7 +19,8 @@
 #   scripts/prove-fixes.sh [NNNN...]   only the fixes of these patch numbers
 #   PROVE_FAST_TIMEOUT: seconds for the fast cases (default 480; they take
 #                       about a minute)
-#   PROVE_TIMEOUT: seconds for the slow cases (default 1200)
+#   PROVE_TIMEOUT: seconds for the slow cases (default 2400; the
+#                  allocation sweep alone takes about 10 minutes)
 #   PROVE_QUIET, PROVE_SLOW_QUIET: seconds without a result after which a
 #                       run is stopped, as a kernel that hangs after an oops
 #                       prints nothing more (default 120 for the fast cases,
@@ -221,7 +222,7 @@ for fix in "${fixes[@]}"; do
 	failed=$(new_failures "$results")
 	slow=
 	if [ -z "$failed" ]; then
-		run_suites 'speed=slow' "${PROVE_TIMEOUT:-1200}" "${PROVE_SLOW_QUIET:-400}"
+		run_suites 'speed=slow' "${PROVE_TIMEOUT:-2400}" "${PROVE_SLOW_QUIET:-400}"
 		failed=$(new_failures "$results")
 	else
 		slow=$(slow_cases)
