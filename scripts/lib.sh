@@ -20,8 +20,10 @@ export ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 export PATH=/usr/lib/ccache:$PATH CCACHE_BASEDIR=$top
 
 # QEMU for the KUnit runs: two CPUs, so that races between the host's
-# threads and the simulated firmware's notifications run in parallel.
-kunit_qemu_args=(--qemu_args="-smp 2")
+# threads and the simulated firmware's notifications run in parallel; and
+# every KASAN report, not only the first of the boot, so that a test case
+# after one that found a bug still fails on its own.
+kunit_qemu_args=(--qemu_args="-smp 2" --kernel_args=kasan_multi_shot)
 
 # The KUnit kernel's configuration: the series' .kunitconfig, and what
 # make test leaves out of the arm64 defaults to build faster.
