@@ -1,7 +1,8 @@
 #!/bin/bash
 # Write patches/ from build/linux base..series: the patches in order, the
-# series file and the cover letter (from the branch description). The same
-# commits always give the same bytes.
+# series file and the cover letter (from the branch description). A commit's
+# git note (status and history, not for the log) goes below its "---". The
+# same commits always give the same bytes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +21,7 @@ rm -rf "$out"
 # The cover letter's date is the newest patch's date, not today.
 GIT_COMMITTER_DATE=$(git -C "$tree" log -1 --format=%ad --date=raw HEAD) \
 	git -C "$tree" format-patch -q --cover-letter --cover-from-description=subject \
-	--zero-commit --no-signature --base=base -o "$out" base..HEAD
+	--zero-commit --no-signature --notes --base=base -o "$out" base..HEAD
 rm -f "$patches"/*.patch
 mkdir -p "$patches"
 cp "$out"/*.patch "$patches"/

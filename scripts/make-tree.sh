@@ -57,8 +57,21 @@ set_description() {
 	git -C "$tree" config branch.series.description "$(cat "$build/description")"
 }
 
+# The "Notes:" block below a patch's "---", which git am leaves out: the
+# commit's git note, so that make export writes it back.
+patch_notes() {
+	awk '
+		/^---$/ && !dashes { dashes = 1; next }
+		dashes && !notes && /^Notes:$/ { notes = 1; next }
+		notes && /^    / { sub(/^    /, ""); print; next }
+		notes && /^$/ { print; next }
+		notes { exit }
+		dashes && !notes && !/^$/ { exit }
+	' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
 apply_series() {
-	local f
+	local f note
 	git -C "$tree" checkout -q -B series base
 	for f in $(series_files); do
 		if ! git -C "$tree" am -q --committer-date-is-author-date "$patches/$f" >"$build/am.log" 2>&1; then
@@ -66,6 +79,8 @@ apply_series() {
 			git -C "$tree" am --abort || true
 			die "FAILED: patches/$f does not apply on linux-source-6.12 $version (see above for the file)"
 		fi
+		note=$(patch_notes "$patches/$f")
+		[ -z "$note" ] || git -C "$tree" notes add -f -m "$note" HEAD
 	done
 	say "applied $(series_files | wc -l) patches on base"
 }
